@@ -1,0 +1,1 @@
+//! Memory-metric exports: format sniffing, parsers into time series, and trend analysis.

@@ -1,0 +1,1 @@
+//! V8 heap snapshots: the streaming parser, the columnar graph and DevTools' analyses over it.
