@@ -1,0 +1,47 @@
+//! The `heapscope` command line: arguments in, text or JSON out. Each subcommand is a module with a
+//! `run(args)` function; the analysis itself lives in the library.
+
+mod info;
+mod inspect;
+mod summary;
+mod trend;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+heapscope: why is my Node.js process running out of memory?
+
+usage:
+  heapscope info FILE                      snapshot meta, node and edge counts
+  heapscope summary FILE [--top N] [--json]  DevTools' Summary: classes and objects by retained size
+  heapscope inspect FILE @ID [--json]      edges, retainers, dominator chain and path to a GC root
+  heapscope trend FILE... [--json] [--svg OUT.svg] [--heap-limit BYTES]
+                                           leak verdict and chart from memory metrics
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    let Some(command) = args.next() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest: Vec<std::ffi::OsString> = args.collect();
+    let result = match command.to_str().unwrap_or("") {
+        "info" => info::run(rest),
+        "summary" => summary::run(rest),
+        "inspect" => inspect::run(rest),
+        "trend" => trend::run(rest),
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("heapscope: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
