@@ -1,0 +1,1 @@
+//! The streaming `.heapsnapshot` reader (being written).
