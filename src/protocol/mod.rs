@@ -1,1 +1,91 @@
-//! placeholder
+//! Messages between the page (UI thread) and the worker, and the answers the CLI shares with them.
+//!
+//! Both sides are Rust: the page builds a [`Request`], the worker answers with [`Response`]s. They cross the
+//! thread boundary as JS values via serde-wasm-bindgen (in `ui/` and `worker/`); this module knows nothing
+//! of JS. The one thing that cannot be serialized, the `File` being opened, travels beside an
+//! [`Request::Open`] in the same message. Answers to queries are pages of rows, never whole tables.
+
+use serde::{Deserialize, Serialize};
+
+/// The page's name for a file it asked the worker to open; chosen by the page, unique per page load.
+pub type Handle = u32;
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Request {
+    /// Read the `File` posted beside this request, in chunks, and analyse it.
+    Open { handle: Handle, name: String, size: u64 },
+    /// Answer a query about an opened file; `seq` is echoed so the page can drop stale answers.
+    Query { handle: Handle, seq: u32, query: Query },
+    /// Forget a file and free its memory.
+    Close { handle: Handle },
+}
+
+/// A question about an opened file. Lists are paged with `offset`/`limit`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Query {
+    /// Classes of a snapshot, by retained size.
+    Classes { offset: u32, limit: u32 },
+    /// Objects of one class (an index into the class list), by retained size.
+    Instances { class: u32, offset: u32, limit: u32 },
+    /// A node's outgoing references.
+    Edges { node: u32, offset: u32, limit: u32 },
+    /// The references that keep a node alive.
+    Retainers { node: u32, offset: u32, limit: u32 },
+    /// The shortest path from a GC root to a node, avoiding weak edges.
+    PathToRoot { node: u32 },
+    /// A node's dominators, from the node up to the root.
+    DominatorChain { node: u32 },
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Response {
+    /// The worker's wasm is loaded; requests sent before this are lost.
+    Ready,
+    /// Loading or analysis progressed.
+    Progress(Progress),
+    /// A file was read and analysed.
+    Opened { handle: Handle, info: crate::workspace::FileInfo },
+    /// The answer to a [`Request::Query`].
+    Answer { handle: Handle, seq: u32, answer: crate::workspace::Answer },
+    /// A request failed; the file (if any) is no longer loading.
+    Failed { handle: Handle, error: ErrorReport },
+}
+
+/// Where a file is in its loading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Reading,
+    Analysing,
+}
+
+/// Progress of one file: `done` out of `total` units (bytes while reading, steps while analysing).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Progress {
+    pub handle: Handle,
+    pub phase: Phase,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// An error as the user sees it: one sentence saying what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReport {
+    pub message: String,
+}
+
+impl ErrorReport {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+impl std::fmt::Display for ErrorReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

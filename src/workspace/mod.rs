@@ -1,1 +1,177 @@
-//! placeholder
+//! The loaded files, by handle, and the answers to every query about them.
+//!
+//! The workspace is plain Rust between the parsers and the messages: the worker feeds it the chunks it reads
+//! from a `File`, the CLI feeds it a file from disk, and both ask it the same [`Query`]s. It decides what a
+//! file is from its first bytes ([`sniff`]), streams heap snapshots through the incremental parser (the file
+//! is never held whole), and buffers metric files, which are small, until their end.
+
+mod sniff;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
+use crate::snapshot::parse::{SnapshotMeta, SnapshotParser};
+
+pub use sniff::{sniff, Kind};
+
+/// What the page learns about a file once it is analysed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum FileInfo {
+    Snapshot(SnapshotInfo),
+}
+
+/// A heap snapshot's header and headline numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub name: String,
+    pub file_bytes: u64,
+    pub meta: SnapshotMeta,
+    pub node_count: u64,
+    pub edge_count: u64,
+}
+
+/// One page of answers to a [`Query`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Answer {}
+
+/// A file being read.
+enum Loading {
+    /// Too few bytes so far to tell what the file is.
+    Sniffing(Vec<u8>),
+    Snapshot(Box<SnapshotParser>),
+}
+
+/// A file that has been read and analysed.
+enum Loaded {
+    Snapshot(Box<SnapshotInfo>),
+}
+
+/// An entry of the workspace: a file on its way in or ready for queries.
+enum Entry {
+    Loading { name: String, size: u64, read: u64, loading: Loading },
+    Loaded(Loaded),
+}
+
+/// Every file the user opened, by the handle the caller chose.
+#[derive(Default)]
+pub struct Workspace {
+    entries: FxHashMap<Handle, Entry>,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts reading a file of `size` bytes (0 when unknown). Replaces any file under the same handle.
+    pub fn open(&mut self, handle: Handle, name: &str, size: u64) {
+        let loading = Loading::Sniffing(Vec::new());
+        self.entries.insert(handle, Entry::Loading { name: name.to_owned(), size, read: 0, loading });
+    }
+
+    /// Feeds the next chunk of a file; returns the reading progress. After an error the file is dropped.
+    pub fn feed(&mut self, handle: Handle, chunk: &[u8]) -> Result<Progress, ErrorReport> {
+        let result = self.feed_entry(handle, chunk);
+        if result.is_err() {
+            self.entries.remove(&handle);
+        }
+        result
+    }
+
+    fn feed_entry(&mut self, handle: Handle, chunk: &[u8]) -> Result<Progress, ErrorReport> {
+        let Some(Entry::Loading { name, size, read, loading }) = self.entries.get_mut(&handle) else {
+            return Err(ErrorReport::new(format!("file #{handle} is not being read")));
+        };
+        *read += chunk.len() as u64;
+        feed_loading(loading, chunk, false).map_err(|e| located(name, e))?;
+        Ok(Progress { handle, phase: Phase::Reading, done: *read, total: (*size).max(*read) })
+    }
+
+    /// Ends a file's input, analyses it and returns what the page shows first.
+    pub fn finish(
+        &mut self,
+        handle: Handle,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<FileInfo, ErrorReport> {
+        let Some(Entry::Loading { name, read, mut loading, .. }) = self.entries.remove(&handle) else {
+            return Err(ErrorReport::new(format!("file #{handle} is not being read")));
+        };
+        feed_loading(&mut loading, &[], true).map_err(|e| located(&name, e))?;
+        progress(Progress { handle, phase: Phase::Analysing, done: 0, total: 1 });
+        let loaded = match loading {
+            Loading::Sniffing(_) => return Err(located(&name, ErrorReport::new("the file is empty"))),
+            Loading::Snapshot(parser) => {
+                let meta = parser.meta().cloned();
+                let graph = parser.finish().map_err(|e| located(&name, ErrorReport::new(e.to_string())))?;
+                let meta = meta.ok_or_else(|| located(&name, ErrorReport::new("no snapshot header")))?;
+                Loaded::Snapshot(Box::new(SnapshotInfo {
+                    name,
+                    file_bytes: read,
+                    node_count: graph.node_type.len() as u64,
+                    edge_count: graph.edge_type.len() as u64,
+                    meta,
+                }))
+            }
+        };
+        progress(Progress { handle, phase: Phase::Analysing, done: 1, total: 1 });
+        let info = match &loaded {
+            Loaded::Snapshot(info) => FileInfo::Snapshot((**info).clone()),
+        };
+        self.entries.insert(handle, Entry::Loaded(loaded));
+        Ok(info)
+    }
+
+    /// Answers a query about a loaded file.
+    pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
+        match self.entries.get(&handle) {
+            Some(Entry::Loaded(Loaded::Snapshot(_))) => {
+                Err(ErrorReport::new(format!("query {query:?} is not answered yet")))
+            }
+            _ => Err(ErrorReport::new(format!("file #{handle} is not loaded"))),
+        }
+    }
+
+    /// Forgets a file.
+    pub fn close(&mut self, handle: Handle) {
+        self.entries.remove(&handle);
+    }
+}
+
+/// Moves a chunk into the right reader, deciding the file's kind once the prefix allows it.
+fn feed_loading(loading: &mut Loading, chunk: &[u8], at_end: bool) -> Result<(), ErrorReport> {
+    if let Loading::Sniffing(prefix) = loading {
+        prefix.extend_from_slice(chunk);
+        match sniff(prefix, at_end) {
+            None => return Ok(()),
+            Some(Kind::HeapSnapshot) => {
+                let prefix = std::mem::take(prefix);
+                let mut parser = Box::new(SnapshotParser::new());
+                parser.feed(&prefix).map_err(|e| ErrorReport::new(e.to_string()))?;
+                *loading = Loading::Snapshot(parser);
+                return Ok(());
+            }
+            Some(Kind::Other) => {
+                return Err(ErrorReport::new(not_a_snapshot_message(prefix)));
+            }
+        }
+    }
+    match loading {
+        Loading::Sniffing(_) => Ok(()),
+        Loading::Snapshot(parser) => parser.feed(chunk).map_err(|e| ErrorReport::new(e.to_string())),
+    }
+}
+
+fn not_a_snapshot_message(prefix: &[u8]) -> String {
+    let shown: String = String::from_utf8_lossy(&prefix[..prefix.len().min(40)])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("not a heap snapshot: a .heapsnapshot is JSON starting with {{\"snapshot\", this file starts with \"{}\"", shown.trim())
+}
+
+fn located(name: &str, error: ErrorReport) -> ErrorReport {
+    ErrorReport::new(format!("{name}: {}", error.message))
+}

@@ -1,0 +1,35 @@
+# The two commands of the README: `make serve` (build and serve the app on http://127.0.0.1:8080) and
+# `make test` (every check CI runs). Both install what is missing first (scripts/install-tools.sh).
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER := /usr/bin/chromedriver
+
+.PHONY: serve build test tools lint native-test wasm-test e2e bench
+
+serve: tools
+	trunk serve --release
+
+build: tools
+	trunk build --release
+
+tools:
+	scripts/install-tools.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --bins --target wasm32-unknown-unknown -- -D warnings
+
+native-test:
+	cargo test
+
+wasm-test:
+	cargo test --target wasm32-unknown-unknown --test wasm_browser
+
+e2e: build
+	node --test tests/e2e/
+
+test: tools lint native-test wasm-test e2e
+
+bench:
+	cargo bench

@@ -1,0 +1,223 @@
+//! The page: drop zone, file picker, the example button, and one card per opened file.
+//!
+//! The page never holds a graph. It posts [`Request`]s to the worker (the `File` itself travels beside an
+//! `Open` request) and renders the [`Response`]s it gets back. Requests made before the worker says
+//! [`Response::Ready`] are queued, because a worker drops messages that arrive before its wasm is running.
+#![deny(clippy::unwrap_used)]
+
+mod dom;
+mod file_card;
+mod format;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DragEvent, File, FileList, HtmlInputElement, MessageEvent, Worker};
+
+use crate::protocol::{Handle, Request, Response};
+use file_card::FileCard;
+
+/// Where Trunk puts the worker's loader (see `index.html`).
+const WORKER_URL: &str = "./worker_loader.js";
+/// The snapshot behind the "Open example" button, bundled with the app.
+const EXAMPLE_URL: &str = "./example/steady-1.heapsnapshot.gz";
+
+/// The page's state: the worker, what waits for it, and the cards of opened files.
+struct App {
+    worker: Worker,
+    ready: bool,
+    /// Messages posted before the worker was ready.
+    queued: Vec<JsValue>,
+    next_handle: Handle,
+    cards: Vec<(Handle, FileCard)>,
+}
+
+type Shared = Rc<RefCell<App>>;
+
+/// Entry point of the page's wasm.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let worker = match Worker::new(WORKER_URL) {
+        Ok(worker) => worker,
+        Err(e) => {
+            dom::by_id("status").set_text_content(Some(&format!("cannot start the worker: {e:?}")));
+            return;
+        }
+    };
+    let app = Rc::new(RefCell::new(App { worker, ready: false, queued: Vec::new(), next_handle: 1, cards: Vec::new() }));
+    listen_to_worker(&app);
+    wire_drop_zone(&app);
+    wire_file_picker(&app);
+    wire_example_button(&app);
+}
+
+fn listen_to_worker(app: &Shared) {
+    let app_for_messages = Rc::clone(app);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<Response>(event.data()) {
+            Ok(response) => on_response(&app_for_messages, response),
+            Err(e) => web_sys::console::error_1(&format!("heapscope: unreadable worker message: {e}").into()),
+        }
+    });
+    app.borrow().worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+fn on_response(app: &Shared, response: Response) {
+    let mut app = app.borrow_mut();
+    match response {
+        Response::Ready => {
+            app.ready = true;
+            for message in std::mem::take(&mut app.queued) {
+                post_raw(&app.worker, &message);
+            }
+            dom::by_id("status").set_text_content(Some(""));
+        }
+        Response::Progress(progress) => {
+            if let Some(card) = app.card(progress.handle) {
+                card.show_progress(&progress);
+            }
+        }
+        Response::Opened { handle, info } => {
+            if let Some(card) = app.card(handle) {
+                card.show_info(&info);
+            }
+        }
+        Response::Answer { handle, seq, answer } => {
+            if let Some(card) = app.card(handle) {
+                card.show_answer(seq, &answer);
+            }
+        }
+        Response::Failed { handle, error } => match app.card(handle) {
+            Some(card) => card.show_error(&error.message),
+            None => dom::by_id("status").set_text_content(Some(&error.message)),
+        },
+    }
+}
+
+impl App {
+    fn card(&self, handle: Handle) -> Option<&FileCard> {
+        self.cards.iter().find(|(h, _)| *h == handle).map(|(_, card)| card)
+    }
+
+    /// Posts `request` (with `file` beside it, if any), or queues it until the worker is ready.
+    fn send(&mut self, request: &Request, file: Option<&File>) {
+        let message = Object::new();
+        let request = match serde_wasm_bindgen::to_value(request) {
+            Ok(value) => value,
+            Err(e) => {
+                web_sys::console::error_1(&format!("heapscope: cannot encode a request: {e}").into());
+                return;
+            }
+        };
+        let _ = Reflect::set(&message, &"request".into(), &request);
+        if let Some(file) = file {
+            let _ = Reflect::set(&message, &"file".into(), file);
+        }
+        if self.ready {
+            post_raw(&self.worker, &message);
+        } else {
+            self.queued.push(message.into());
+        }
+    }
+
+    /// Opens a file: a card for it on the page, the file itself to the worker.
+    fn open(&mut self, file: &File) {
+        let handle = self.next_handle;
+        self.next_handle += 1;
+        let card = FileCard::new(handle, &file.name(), file.size() as u64);
+        self.cards.push((handle, card));
+        let request = Request::Open { handle, name: file.name(), size: file.size() as u64 };
+        self.send(&request, Some(file));
+    }
+}
+
+fn post_raw(worker: &Worker, message: &JsValue) {
+    if let Err(e) = worker.post_message(message) {
+        web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
+    }
+}
+
+fn open_list(app: &Shared, files: Option<FileList>) {
+    let Some(files) = files else { return };
+    for i in 0..files.length() {
+        if let Some(file) = files.get(i) {
+            app.borrow_mut().open(&file);
+        }
+    }
+}
+
+fn wire_drop_zone(app: &Shared) {
+    let zone = dom::by_id("drop-zone");
+    let over = Closure::<dyn FnMut(DragEvent)>::new(|event: DragEvent| {
+        event.prevent_default();
+        let _ = dom::by_id("drop-zone").class_list().add_1("dragging");
+    });
+    let leave = Closure::<dyn FnMut(DragEvent)>::new(|_event: DragEvent| {
+        let _ = dom::by_id("drop-zone").class_list().remove_1("dragging");
+    });
+    let app = Rc::clone(app);
+    let drop = Closure::<dyn FnMut(DragEvent)>::new(move |event: DragEvent| {
+        event.prevent_default();
+        let _ = dom::by_id("drop-zone").class_list().remove_1("dragging");
+        open_list(&app, event.data_transfer().and_then(|d| d.files()));
+    });
+    // The whole window accepts drops, so a file dropped beside the zone is not opened as a page.
+    let target = web_sys::window().expect("the page has a window");
+    let _ = target.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+    let _ = target.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+    let _ = zone.add_event_listener_with_callback("dragleave", leave.as_ref().unchecked_ref());
+    over.forget();
+    drop.forget();
+    leave.forget();
+}
+
+fn wire_file_picker(app: &Shared) {
+    let app = Rc::clone(app);
+    let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let input = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            open_list(&app, input.files());
+            input.set_value("");
+        }
+    });
+    let _ = dom::by_id("file-input").add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+}
+
+fn wire_example_button(app: &Shared) {
+    let app = Rc::clone(app);
+    let on_click = Closure::<dyn FnMut()>::new(move || {
+        let app = Rc::clone(&app);
+        wasm_bindgen_futures::spawn_local(async move {
+            match fetch_example().await {
+                Ok(file) => app.borrow_mut().open(&file),
+                Err(message) => dom::by_id("status").set_text_content(Some(&message)),
+            }
+        });
+    });
+    let _ = dom::by_id("open-example").add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+}
+
+/// Fetches the bundled example snapshot (same origin) and wraps it as a `File`.
+async fn fetch_example() -> Result<File, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(EXAMPLE_URL))
+        .await
+        .map_err(|e| format!("cannot load the example: {e:?}"))?
+        .unchecked_into::<web_sys::Response>();
+    if !response.ok() {
+        return Err(format!("cannot load the example: HTTP {}", response.status()));
+    }
+    let blob = JsFuture::from(response.blob().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("cannot read the example: {e:?}"))?;
+    let parts = Array::of1(&blob);
+    let name = EXAMPLE_URL.rsplit('/').next().unwrap_or("example.heapsnapshot.gz");
+    File::new_with_blob_sequence(&parts, name).map_err(|e| format!("{e:?}"))
+}

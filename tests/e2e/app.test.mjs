@@ -1,0 +1,58 @@
+// End-to-end tests of the page in headless Chromium: what a person sees after opening, dropping and picking
+// files. Run by `make test` against the release build in dist/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openApp, dropFixture, dropText, readOracle, screenshot } from './harness.mjs';
+
+let server, origin, browser;
+
+before(async () => {
+  ({ server, origin } = await startServer());
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The number shown in the newest card's `data-field` cell, as an integer. */
+async function shownCount(page, field) {
+  const cell = page.locator(`.file-card >> nth=0 >> [data-field="${field}"]`);
+  await cell.waitFor({ timeout: 60000 });
+  return Number((await cell.textContent()).replaceAll(',', ''));
+}
+
+test('Open example shows the example snapshot node count, with no errors and no foreign requests', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await page.click('#open-example');
+  const nodes = await shownCount(page, 'node-count');
+  const oracle = readOracle('steady').files.find((f) => f.file === 'steady-1.heapsnapshot').devtools;
+  assert.equal(nodes, oracle.node_count);
+  assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
+  await screenshot(page, 'example.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a dropped corpus snapshot shows its node count', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
+  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
+  assert.match(await page.locator('.file-card >> nth=0 >> [data-field="node-fields"]').textContent(), /^type, name, id/);
+  await screenshot(page, 'dropped-snapshot.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a dropped text file gets a clear error', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropText(page, 'notes.txt', 'these are my notes, not a heap snapshot\n');
+  const error = page.locator('.file-card >> nth=0 >> .file-status.error');
+  await error.waitFor({ timeout: 30000 });
+  assert.match(await error.textContent(), /notes\.txt: not a heap snapshot/);
+  await screenshot(page, 'text-file-error.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

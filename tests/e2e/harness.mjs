@@ -1,0 +1,95 @@
+// Shared set-up of the end-to-end tests: a static server for dist/ on 127.0.0.1, Debian's Chromium driven by
+// playwright-core, and helpers that act as a person would (click, drop a file, read the page).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const distDir = path.join(root, 'dist');
+export const fixturesDir = path.join(root, 'tests/fixtures');
+export const screenshotDir = path.join(root, 'target/e2e');
+
+const MIME = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.gz': 'application/octet-stream', '.webmanifest': 'application/manifest+json',
+};
+
+/** Serves dist/ and, under /__fixtures/, the test fixtures (so a test can drop a real file). */
+export async function startServer() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let file;
+    if (url.pathname.startsWith('/__fixtures/')) {
+      file = path.join(fixturesDir, decodeURIComponent(url.pathname.slice('/__fixtures/'.length)));
+    } else {
+      file = path.join(distDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    }
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Opens the app; records console errors, page errors and any request to another origin. */
+export async function openApp(browser, origin) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (!['data:', 'blob:'].includes(url.protocol) && url.origin !== origin) problems.push(`request to ${req.url()}`);
+  });
+  await page.goto(origin + '/');
+  await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', null, { timeout: 30000 });
+  return { page, problems };
+}
+
+/** Drops a fixture file onto the drop zone the way a browser does: a DataTransfer holding a File. */
+export async function dropFixture(page, relativePath, name = path.basename(relativePath)) {
+  await page.evaluate(async ({ url, name }) => {
+    const blob = await (await fetch(url)).blob();
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([blob], name));
+    const zone = document.querySelector('#drop-zone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { url: '/__fixtures/' + relativePath, name });
+}
+
+/** Drops a file made of `text` onto the drop zone. */
+export async function dropText(page, name, text) {
+  await page.evaluate(({ name, text }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], name, { type: 'text/plain' }));
+    const zone = document.querySelector('#drop-zone');
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { name, text });
+}
+
+export function readOracle(series) {
+  return JSON.parse(fs.readFileSync(path.join(fixturesDir, 'oracle', `${series}.devtools.json`), 'utf8'));
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
