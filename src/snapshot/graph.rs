@@ -4,7 +4,13 @@
 //! node or edge in the snapshot, not V8's node `id`). Outgoing edges are stored in CSR form: the edges of node
 //! `n` are `first_edge[n]..first_edge[n + 1]`. The reverse (retainer) index is built once by
 //! [`HeapGraph::build_retainers`]. Strings stay in the snapshot's own table and are referred to by [`StrIdx`].
-//! This module owns the storage only; the parser fills it and the analyses read it.
+//! Rare data lives in side tables: self sizes of 4 GiB or more, trace node ids (absent unless the snapshot
+//! was taken with allocation tracking). This module owns the storage only; the parser fills it and the
+//! analyses read it.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 /// Index of a node in the snapshot's node order (node 0 is the synthetic root).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -19,7 +25,7 @@ pub struct EdgeIdx(pub u32);
 pub struct StrIdx(pub u32);
 
 /// The snapshot's strings, stored back to back in one buffer.
-#[derive(Default, Debug, Clone)]
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
 pub struct StringTable {
     text: String,
     /// `ends[i]` is the end of string `i` in `text`; its start is `ends[i - 1]` (or 0).
@@ -30,8 +36,9 @@ impl StringTable {
     /// Appends one string; returns `None` if the table would exceed 4 GiB of text.
     pub fn push(&mut self, s: &str) -> Option<StrIdx> {
         let idx = u32::try_from(self.ends.len()).ok()?;
+        let end = u32::try_from(self.text.len() + s.len()).ok()?;
         self.text.push_str(s);
-        self.ends.push(u32::try_from(self.text.len()).ok()?);
+        self.ends.push(end);
         Some(StrIdx(idx))
     }
 
@@ -40,7 +47,7 @@ impl StringTable {
         let i = idx.0 as usize;
         let Some(&end) = self.ends.get(i) else { return "" };
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start as usize..end as usize]
+        self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
     pub fn len(&self) -> usize {
@@ -55,6 +62,12 @@ impl StringTable {
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * 4
     }
+
+    /// Releases spare capacity once the table is complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
 }
 
 /// A script location attached to a node (the `locations` section).
@@ -68,19 +81,29 @@ pub struct Location {
 
 /// A parsed heap snapshot. Columns are filled by the parser and never change afterwards, except for the
 /// retainer index, which [`HeapGraph::build_retainers`] adds.
-#[derive(Default, Debug, Clone)]
+///
+/// Invariants the parser guarantees: every node column has `n_nodes` entries; every edge column has
+/// `n_edges` entries; `first_edge` has `n_nodes + 1` entries, starts at 0, never decreases and ends at
+/// `n_edges`; every `node_type`/`edge_type` value indexes the type-name list; every `edge_to` is a node; every
+/// `node_name`, and `edge_name_or_index` of edges whose type is not `element`/`hidden`, indexes `strings`.
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
 pub struct HeapGraph {
-    /// Names of node types, indexed by the values in `node_type` (from `meta.node_types[0]`).
+    /// Names of node types, indexed by the values in `node_type` (from `meta.node_types`).
     pub node_type_names: Vec<String>,
-    /// Names of edge types, indexed by the values in `edge_type` (from `meta.edge_types[0]`).
+    /// Names of edge types, indexed by the values in `edge_type` (from `meta.edge_types`).
     pub edge_type_names: Vec<String>,
 
     pub node_type: Vec<u8>,
     pub node_name: Vec<StrIdx>,
-    /// V8's node id: stable across snapshots of one process; not dense.
-    pub node_id: Vec<u64>,
-    pub node_self_size: Vec<u64>,
-    /// `trace_node_id`, when the snapshot has that field.
+    /// V8's node id (a `SnapshotObjectId`, 32 bits in V8): stable across snapshots of one process; not dense.
+    pub node_id: Vec<u32>,
+    /// `self_size` in bytes; `u32::MAX` means "4 GiB or more, see `large_self_sizes`". Read it through
+    /// [`HeapGraph::self_size`].
+    pub node_self_size: Vec<u32>,
+    /// Self sizes of `u32::MAX` bytes or more, by node (a side table: real snapshots have none or a few).
+    pub large_self_sizes: FxHashMap<NodeIdx, u64>,
+    /// `trace_node_id`, only when the snapshot has that field and some node has a non-zero value
+    /// (allocation tracking was on); otherwise every trace id is 0.
     pub node_trace_id: Option<Vec<u32>>,
     /// `detachedness` (0 unknown, 1 attached, 2 detached), when the snapshot has that field.
     pub node_detachedness: Option<Vec<u8>>,
@@ -94,11 +117,99 @@ pub struct HeapGraph {
 
     /// CSR offsets into `retainer_edge`, length `n_nodes + 1`; empty until `build_retainers`.
     pub first_retainer: Vec<u32>,
-    /// Edge indices grouped by target node.
+    /// Edge indices grouped by target node, each group in edge order; empty until `build_retainers`.
     pub retainer_edge: Vec<EdgeIdx>,
     /// The node owning each edge, needed to walk retainers; empty until `build_retainers`.
     pub edge_from: Vec<NodeIdx>,
 
     pub strings: StringTable,
     pub locations: Vec<Location>,
+}
+
+impl HeapGraph {
+    pub fn n_nodes(&self) -> usize {
+        self.node_type.len()
+    }
+
+    pub fn n_edges(&self) -> usize {
+        self.edge_type.len()
+    }
+
+    /// The outgoing edges of `node`, as a range of edge indices.
+    pub fn edges_of(&self, node: NodeIdx) -> Range<u32> {
+        let n = node.0 as usize;
+        self.first_edge[n]..self.first_edge[n + 1]
+    }
+
+    /// The self size of `node` in bytes.
+    pub fn self_size(&self, node: NodeIdx) -> u64 {
+        match self.node_self_size[node.0 as usize] {
+            u32::MAX => self.large_self_sizes.get(&node).copied().unwrap_or(u64::from(u32::MAX)),
+            size => u64::from(size),
+        }
+    }
+
+    /// The trace node id of `node` (0 when the snapshot has none).
+    pub fn trace_node_id(&self, node: NodeIdx) -> u32 {
+        self.node_trace_id.as_ref().map_or(0, |ids| ids[node.0 as usize])
+    }
+
+    /// The name of `node`'s type (`object`, `closure`, ...).
+    pub fn node_type_name(&self, node: NodeIdx) -> &str {
+        self.node_type_names.get(usize::from(self.node_type[node.0 as usize])).map_or("", String::as_str)
+    }
+
+    /// The name of `edge`'s type (`property`, `element`, ...).
+    pub fn edge_type_name(&self, edge: EdgeIdx) -> &str {
+        self.edge_type_names.get(usize::from(self.edge_type[edge.0 as usize])).map_or("", String::as_str)
+    }
+
+    /// Whether the retainer index has been built.
+    pub fn has_retainers(&self) -> bool {
+        self.first_retainer.len() == self.n_nodes() + 1
+    }
+
+    /// The edges pointing at `node`; empty until [`HeapGraph::build_retainers`] ran.
+    pub fn retainers_of(&self, node: NodeIdx) -> &[EdgeIdx] {
+        let n = node.0 as usize;
+        match (self.first_retainer.get(n), self.first_retainer.get(n + 1)) {
+            (Some(&start), Some(&end)) => &self.retainer_edge[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    /// Builds `edge_from`, `first_retainer` and `retainer_edge` (a counting sort of edges by target). Does
+    /// nothing when already built. O(nodes + edges), no allocation besides the three columns.
+    pub fn build_retainers(&mut self) {
+        if self.has_retainers() {
+            return;
+        }
+        let n_nodes = self.n_nodes();
+        let mut edge_from = Vec::with_capacity(self.n_edges());
+        for (node, window) in self.first_edge.windows(2).enumerate() {
+            let owner = NodeIdx(node as u32);
+            edge_from.extend(std::iter::repeat_n(owner, (window[1] - window[0]) as usize));
+        }
+
+        // Counting sort without scratch: first_retainer[t] first counts the edges into t, then (prefix sum)
+        // the end of t's group; walking the edges backwards and decrementing leaves it at the group's start,
+        // with each group in edge order.
+        let mut first_retainer = vec![0u32; n_nodes + 1];
+        for to in &self.edge_to {
+            first_retainer[to.0 as usize] += 1;
+        }
+        for i in 1..n_nodes {
+            first_retainer[i] += first_retainer[i - 1];
+        }
+        first_retainer[n_nodes] = self.n_edges() as u32;
+        let mut retainer_edge = vec![EdgeIdx(0); self.n_edges()];
+        for (edge, to) in self.edge_to.iter().enumerate().rev() {
+            let slot = &mut first_retainer[to.0 as usize];
+            *slot -= 1;
+            retainer_edge[*slot as usize] = EdgeIdx(edge as u32);
+        }
+        self.edge_from = edge_from;
+        self.first_retainer = first_retainer;
+        self.retainer_edge = retainer_edge;
+    }
 }
