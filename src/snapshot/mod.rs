@@ -1,4 +1,32 @@
 //! V8 heap snapshots: the streaming parser, the columnar graph and DevTools' analyses over it.
+//!
+//! Analyses, in the order `analysis` runs them: `detachedness` (DOM state), `flags` (page-owned nodes),
+//! `essential` (edges that count for dominators), `shallow` (size reattribution), `dominators`, `retained`,
+//! `distance`, `interfaces` and `classes` (class names, with `names`), `summary`, `statistics`. Queries:
+//! `queries` and `paths`. Helpers: `kinds` (type codes), `ephemeron` (WeakMap edges), `jsstr` (JavaScript
+//! string rules), `bitset`.
 
+pub mod analysis;
+pub mod bitset;
+pub mod classes;
+pub mod detachedness;
+pub mod distance;
+pub mod dominators;
+pub mod ephemeron;
+pub mod essential;
+pub mod flags;
 pub mod graph;
+pub mod interfaces;
+pub mod jsstr;
+pub mod kinds;
+pub mod names;
 pub mod parse;
+pub mod paths;
+pub mod queries;
+pub mod retained;
+pub mod shallow;
+pub mod statistics;
+pub mod summary;
+
+pub use analysis::{AnalysisPhase, HeapSnapshot};
+pub use queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};

@@ -1,0 +1,166 @@
+//! `HeapSnapshot`: a parsed graph with every DevTools analysis done, in DevTools' order: DOM state, page-owned
+//! nodes and the edges that count for dominators, shallow-size reattribution, the dominator tree and
+//! retained sizes, distances, class names, the Summary and the Statistics. Analysis of a validated graph
+//! cannot fail. Queries over the result live in `queries` and `paths`.
+//!
+//! Performance and limits: every phase is linear in nodes plus edges (the dominator tree is O(E log N) with
+//! path compression) and iterative; per-node results are `u32`/`i32`/`u64` columns, no per-node allocation.
+//! The graph is taken by value: its self-size column is overwritten with DevTools' shallow sizes.
+
+use super::classes::{classify, ClassTable};
+use super::detachedness::{propagate, Detachedness};
+use super::distance::distances;
+use super::dominators::dominator_tree;
+use super::essential::essential_edges;
+use super::flags::{page_owned_nodes, ROOT};
+use super::graph::{HeapGraph, NodeIdx};
+use super::interfaces::infer_and_match;
+use super::kinds::Kinds;
+use super::retained::{retained_sizes, DominatorChildren};
+use super::shallow::reattribute;
+use super::statistics::{statistics, Statistics};
+use super::summary::{summarize, ClassSummary};
+
+/// The phases of [`HeapSnapshot::analyze_with_progress`], reported as each one starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisPhase {
+    Retainers,
+    DomState,
+    Dominators,
+    RetainedSizes,
+    Distances,
+    ClassNames,
+    Summary,
+    Statistics,
+}
+
+impl AnalysisPhase {
+    /// All phases, in order.
+    pub const ALL: [AnalysisPhase; 8] = [
+        AnalysisPhase::Retainers,
+        AnalysisPhase::DomState,
+        AnalysisPhase::Dominators,
+        AnalysisPhase::RetainedSizes,
+        AnalysisPhase::Distances,
+        AnalysisPhase::ClassNames,
+        AnalysisPhase::Summary,
+        AnalysisPhase::Statistics,
+    ];
+}
+
+/// A heap snapshot and DevTools' analyses of it.
+#[derive(Debug, Clone)]
+pub struct HeapSnapshot {
+    /// The graph; `self_size` gives DevTools' shallow sizes (after reattribution).
+    pub graph: HeapGraph,
+    pub(crate) kinds: Kinds,
+    pub(crate) detachedness: Detachedness,
+    pub(crate) distances: Vec<i32>,
+    pub(crate) idom: Vec<u32>,
+    pub(crate) retained: Vec<u64>,
+    pub(crate) dominator_children: DominatorChildren,
+    pub(crate) classes: ClassTable,
+    pub(crate) summary: ClassSummary,
+    pub(crate) statistics: Statistics,
+    pub(crate) total_size: u64,
+}
+
+impl HeapSnapshot {
+    /// Runs every analysis.
+    pub fn analyze(graph: HeapGraph) -> HeapSnapshot {
+        Self::analyze_with_progress(graph, &mut |_| {})
+    }
+
+    /// Runs every analysis, calling `progress` as each phase starts.
+    pub fn analyze_with_progress(mut graph: HeapGraph, progress: &mut dyn FnMut(AnalysisPhase)) -> HeapSnapshot {
+        progress(AnalysisPhase::Retainers);
+        graph.build_retainers();
+        let kinds = Kinds::of(&graph);
+
+        progress(AnalysisPhase::DomState);
+        let detachedness = propagate(&graph, &kinds);
+
+        progress(AnalysisPhase::Dominators);
+        let counted_edges = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
+        reattribute(&mut graph, &kinds);
+        let tree = dominator_tree(&graph, &counted_edges, ROOT);
+        drop(counted_edges);
+
+        progress(AnalysisPhase::RetainedSizes);
+        let retained = retained_sizes(&graph, &tree);
+        let idom = tree.idom;
+        let dominator_children = DominatorChildren::new(&idom, ROOT, &retained);
+
+        progress(AnalysisPhase::Distances);
+        let distances = distances(&graph, &kinds);
+
+        progress(AnalysisPhase::ClassNames);
+        let interfaces = infer_and_match(&graph, &kinds);
+        let classes = classify(&graph, &kinds, &detachedness, &interfaces);
+        drop(interfaces);
+
+        progress(AnalysisPhase::Summary);
+        let summary = summarize(&graph, &classes, &distances, &retained, &dominator_children);
+
+        progress(AnalysisPhase::Statistics);
+        let extra_native_bytes = 0;
+        let total_size = retained.first().copied().unwrap_or(0) + extra_native_bytes;
+        let statistics = statistics(&graph, &kinds, total_size, extra_native_bytes);
+
+        HeapSnapshot {
+            graph,
+            kinds,
+            detachedness,
+            distances,
+            idom,
+            retained,
+            dominator_children,
+            classes,
+            summary,
+            statistics,
+            total_size,
+        }
+    }
+
+    pub fn n_nodes(&self) -> usize {
+        self.graph.n_nodes()
+    }
+
+    pub fn n_edges(&self) -> usize {
+        self.graph.n_edges()
+    }
+
+    /// DevTools' total size: every shallow size plus the snapshot's `extra_native_bytes`.
+    pub fn total_size(&self) -> u64 {
+        self.total_size
+    }
+
+    pub fn statistics(&self) -> &Statistics {
+        &self.statistics
+    }
+
+    /// DevTools' shallow size of `node` (after reattribution).
+    pub fn shallow_size(&self, node: NodeIdx) -> u64 {
+        self.graph.self_size(node)
+    }
+
+    pub fn retained_size(&self, node: NodeIdx) -> u64 {
+        self.retained[node.0 as usize]
+    }
+
+    /// DevTools' distance: 1 for user roots, `BASE_SYSTEM_DISTANCE` + n for nodes reached only from system
+    /// roots, `NO_DISTANCE` when unreachable (see `distance`).
+    pub fn distance(&self, node: NodeIdx) -> i32 {
+        self.distances[node.0 as usize]
+    }
+
+    /// The immediate dominator of `node` (the root's is itself).
+    pub fn immediate_dominator(&self, node: NodeIdx) -> NodeIdx {
+        NodeIdx(self.idom[node.0 as usize])
+    }
+
+    /// The node with V8 id `id`, by a linear scan.
+    pub fn node_by_id(&self, id: u32) -> Option<NodeIdx> {
+        self.graph.node_id.iter().position(|&i| i == id).map(|n| NodeIdx(n as u32))
+    }
+}

@@ -1,0 +1,49 @@
+//! Which edges count for the dominator tree (DevTools' "essential edges"). Not counted: weak edges, self
+//! edges, shortcut edges except from the root (there they mark the global objects), the WeakMap table's edge
+//! to a value (the key's edge already retains it, and gives more useful dominators), and edges from a node
+//! that is not page-owned into a page-owned one.
+
+use super::bitset::BitSet;
+use super::ephemeron::WeakMapEdgeNames;
+use super::flags::ROOT;
+use super::graph::{HeapGraph, NodeIdx, StrIdx};
+use super::kinds::Kinds;
+
+/// One bit per edge: set when the edge counts for dominators.
+pub fn essential_edges(graph: &HeapGraph, kinds: &Kinds, page_owned: &BitSet) -> BitSet {
+    let mut essential = BitSet::new(graph.n_edges());
+    let mut weak_map_names = WeakMapEdgeNames::new(graph);
+    for node in 0..graph.n_nodes() as u32 {
+        let from = NodeIdx(node);
+        let from_owned = page_owned.contains(node as usize);
+        for e in graph.edges_of(from) {
+            let i = e as usize;
+            let edge_type = u16::from(graph.edge_type[i]);
+            if edge_type == kinds.edge.internal {
+                let is_table_edge = weak_map_names
+                    .get(StrIdx(graph.edge_name_or_index[i]))
+                    .is_some_and(|name| name.table_id.parse::<u64>() == Ok(u64::from(graph.node_id[node as usize])));
+                if is_table_edge {
+                    continue;
+                }
+            }
+            if edge_type == kinds.edge.weak {
+                continue;
+            }
+            let to = graph.edge_to[i];
+            if to == from {
+                continue;
+            }
+            if from != ROOT {
+                if edge_type == kinds.edge.shortcut {
+                    continue;
+                }
+                if page_owned.contains(to.0 as usize) && !from_owned {
+                    continue;
+                }
+            }
+            essential.insert(i);
+        }
+    }
+    essential
+}

@@ -1,0 +1,214 @@
+//! DevTools' Summary view: per class, the number of objects, their shallow and retained sizes and the
+//! smallest distance, plus the objects of each class, largest retained size first. Nodes whose shallow size
+//! is 0 are left out, as in DevTools.
+//!
+//! A class's retained size counts an object only when no dominator-tree ancestor of the same class was
+//! counted (its size is already inside that ancestor's). Rows are published under DevTools' public keys;
+//! when two classes share a key (two name origins with one text, see `classes`), the later one replaces the
+//! earlier in the earlier one's place, as in DevTools' `aggregatesWithFilter`.
+
+use rustc_hash::FxHashMap;
+
+use super::classes::ClassTable;
+use super::flags::ROOT;
+use super::graph::{HeapGraph, NodeIdx};
+use super::retained::DominatorChildren;
+
+const NONE: u32 = u32::MAX;
+
+/// One Summary row.
+#[derive(Debug, Clone)]
+pub struct ClassAggregate {
+    /// The class, an index into the class table.
+    pub class: u32,
+    pub count: u32,
+    pub shallow_size: u64,
+    pub retained_size: u64,
+    /// The smallest distance of the class's objects.
+    pub distance: i32,
+}
+
+/// The Summary: rows sorted by retained size and each row's objects.
+#[derive(Debug, Clone, Default)]
+pub struct ClassSummary {
+    pub rows: Vec<ClassAggregate>,
+    /// CSR offsets into `instances`, one range per row.
+    first_instance: Vec<u32>,
+    /// Nodes, grouped by row, largest retained size first.
+    instances: Vec<u32>,
+}
+
+impl ClassSummary {
+    /// The objects of row `row`, largest retained size first.
+    pub fn instances_of(&self, row: usize) -> &[u32] {
+        match (self.first_instance.get(row), self.first_instance.get(row + 1)) {
+            (Some(&start), Some(&end)) => &self.instances[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Per-class totals before publishing.
+#[derive(Debug, Clone, Copy)]
+struct Totals {
+    count: u32,
+    shallow_size: u64,
+    retained_size: u64,
+    distance: i32,
+    first_node: u32,
+}
+
+/// Builds the Summary from the analyses.
+pub fn summarize(
+    graph: &HeapGraph,
+    classes: &ClassTable,
+    distances: &[i32],
+    retained: &[u64],
+    dominator_children: &DominatorChildren,
+) -> ClassSummary {
+    let n_classes = classes.classes.len();
+    let empty = Totals { count: 0, shallow_size: 0, retained_size: 0, distance: i32::MAX, first_node: NONE };
+    let mut totals = vec![empty; n_classes];
+    for node in 0..graph.n_nodes() {
+        let size = graph.self_size(NodeIdx(node as u32));
+        if size == 0 {
+            continue;
+        }
+        let t = &mut totals[classes.node_class[node] as usize];
+        if t.count == 0 {
+            t.first_node = node as u32;
+        }
+        t.count += 1;
+        t.shallow_size += size;
+        t.distance = t.distance.min(distances[node]);
+    }
+    add_class_retained_sizes(graph, classes, retained, dominator_children, &mut totals);
+
+    // Publish in DevTools' insertion order (first counted node of each class), merging equal keys.
+    let mut by_first_node: Vec<u32> = (0..n_classes as u32).filter(|&c| totals[c as usize].count > 0).collect();
+    by_first_node.sort_unstable_by_key(|&c| totals[c as usize].first_node);
+    let mut position_of_key: FxHashMap<String, usize> = FxHashMap::default();
+    let mut published: Vec<u32> = Vec::with_capacity(by_first_node.len());
+    for class in by_first_node {
+        match position_of_key.entry(classes.classes[class as usize].key()) {
+            std::collections::hash_map::Entry::Occupied(at) => published[*at.get()] = class,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(published.len());
+                published.push(class);
+            }
+        }
+    }
+    drop(position_of_key);
+    // Stable: ties keep the publishing order.
+    published.sort_by(|&a, &b| {
+        let (ta, tb) = (&totals[a as usize], &totals[b as usize]);
+        tb.retained_size.cmp(&ta.retained_size).then(tb.shallow_size.cmp(&ta.shallow_size))
+    });
+
+    let mut row_of_class = vec![NONE; n_classes];
+    for (row, &class) in published.iter().enumerate() {
+        row_of_class[class as usize] = row as u32;
+    }
+    let rows: Vec<ClassAggregate> = published
+        .iter()
+        .map(|&class| {
+            let t = &totals[class as usize];
+            ClassAggregate {
+                class,
+                count: t.count,
+                shallow_size: t.shallow_size,
+                retained_size: t.retained_size,
+                distance: t.distance,
+            }
+        })
+        .collect();
+    let (first_instance, instances) = group_instances(graph, classes, retained, &row_of_class, &rows);
+    ClassSummary { rows, first_instance, instances }
+}
+
+/// Adds each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of
+/// its class was counted. Iterative, with the classes counted on the current path marked in `on_path`.
+fn add_class_retained_sizes(
+    graph: &HeapGraph,
+    classes: &ClassTable,
+    retained: &[u64],
+    dominator_children: &DominatorChildren,
+    totals: &mut [Totals],
+) {
+    if graph.n_nodes() == 0 {
+        return;
+    }
+    let mut on_path = vec![false; totals.len()];
+    let mut stack = vec![ROOT.0];
+    // (stack length when the subtree started, class): the class leaves the path when the stack is back to
+    // that length.
+    let mut open_subtrees: Vec<(usize, u32)> = Vec::new();
+    while let Some(node) = stack.pop() {
+        let class = classes.node_class[node as usize];
+        let children = dominator_children.of(NodeIdx(node));
+        let counted = !on_path[class as usize] && graph.self_size(NodeIdx(node)) != 0;
+        if counted {
+            totals[class as usize].retained_size += retained[node as usize];
+            if !children.is_empty() {
+                on_path[class as usize] = true;
+                open_subtrees.push((stack.len(), class));
+            }
+        }
+        stack.extend_from_slice(children);
+        while let Some(&(length, class)) = open_subtrees.last() {
+            if length != stack.len() {
+                break;
+            }
+            on_path[class as usize] = false;
+            open_subtrees.pop();
+        }
+    }
+}
+
+/// Groups the counted nodes by Summary row, largest retained size first (ties by node index).
+fn group_instances(
+    graph: &HeapGraph,
+    classes: &ClassTable,
+    retained: &[u64],
+    row_of_class: &[u32],
+    rows: &[ClassAggregate],
+) -> (Vec<u32>, Vec<u32>) {
+    let mut first = vec![0u32; rows.len() + 1];
+    for (row, aggregate) in rows.iter().enumerate() {
+        first[row + 1] = first[row] + aggregate.count;
+    }
+    let mut fill = first.clone();
+    let mut instances = vec![0u32; first[rows.len()] as usize];
+    for node in 0..graph.n_nodes() {
+        let row = row_of_class[classes.node_class[node] as usize];
+        if row == NONE || graph.self_size(NodeIdx(node as u32)) == 0 {
+            continue;
+        }
+        let slot = &mut fill[row as usize];
+        instances[*slot as usize] = node as u32;
+        *slot += 1;
+    }
+    for window in first.windows(2) {
+        instances[window[0] as usize..window[1] as usize]
+            .sort_unstable_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(a.cmp(&b)));
+    }
+    (first, instances)
+}
+
+/// The `n` nodes with the largest retained sizes, the root excluded, largest first (ties by node index).
+pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
+    let mut best: Vec<u32> = Vec::with_capacity(n + 1);
+    if n == 0 {
+        return best;
+    }
+    let before = |a: u32, b: u32| retained[a as usize] > retained[b as usize] || (retained[a as usize] == retained[b as usize] && a < b);
+    for node in 1..retained.len() as u32 {
+        if best.len() == n && !before(node, best[n - 1]) {
+            continue;
+        }
+        let at = best.partition_point(|&b| before(b, node));
+        best.insert(at, node);
+        best.truncate(n);
+    }
+    best
+}
