@@ -24,6 +24,35 @@ fn reserve_for_one<T>(column: &mut Vec<T>, claimed: usize) {
     }
 }
 
+/// Division by the node field count, done by multiplication: one per edge is too slow as a `div`.
+///
+/// For offsets below 2^32 it uses Lemire's constant `c = 2^64 / width` rounded up: the quotient is the
+/// high half of `c * offset` and the offset is a multiple of `width` exactly when the low half is below `c`
+/// ("Faster remainder by direct computation", Lemire, Kaser, Kurz, 2019).
+#[derive(Clone, Copy, Debug)]
+struct NodeOffsets {
+    width: u64,
+    reciprocal: u64,
+}
+
+impl NodeOffsets {
+    fn new(width: u32) -> Self {
+        let width = u64::from(width.max(1));
+        NodeOffsets { width, reciprocal: (u64::MAX / width).wrapping_add(1) }
+    }
+
+    /// `(offset / width, offset % width == 0)`.
+    #[inline]
+    fn split(self, offset: u64) -> (u64, bool) {
+        if offset <= u64::from(u32::MAX) && self.width > 1 {
+            let product = u128::from(self.reciprocal) * u128::from(offset);
+            ((product >> 64) as u64, (product as u64) < self.reciprocal)
+        } else {
+            (offset / self.width, offset % self.width == 0)
+        }
+    }
+}
+
 /// The largest string index referenced so far and where, checked once the string count is known.
 #[derive(Clone, Debug)]
 struct StringRef {
@@ -38,6 +67,7 @@ struct StringRef {
 pub(crate) struct GraphBuilder {
     graph: HeapGraph,
     nodes: NodeLayout,
+    node_offsets: NodeOffsets,
     edges: EdgeLayout,
     locations: Option<LocationLayout>,
     claimed_nodes: usize,
@@ -70,6 +100,7 @@ impl GraphBuilder {
         GraphBuilder {
             graph,
             nodes: header.nodes.clone(),
+            node_offsets: NodeOffsets::new(header.nodes.n_fields),
             edges: header.edges.clone(),
             locations: header.locations.clone(),
             // read_header caps both counts at u32::MAX, which fits usize on every target heapscope builds for.
@@ -91,15 +122,14 @@ impl GraphBuilder {
 
     /// Checks a node reference (`to_node`, `object_index`): a field offset of an existing node.
     fn node_at(&self, value: u64, field: &'static str) -> Result<NodeIdx, ParseErrorKind> {
-        let width = u64::from(self.nodes.n_fields);
-        if value % width != 0 {
+        let (index, exact) = self.node_offsets.split(value);
+        if !exact {
             return Err(ParseErrorKind::NodeOffsetMisaligned {
                 field,
                 value,
                 node_field_count: self.nodes.n_fields,
             });
         }
-        let index = value / width;
         if index >= self.claimed_nodes as u64 {
             return Err(ParseErrorKind::NodeOffsetOutOfRange {
                 field,
@@ -340,6 +370,22 @@ impl GraphBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_offsets_divide_like_division() {
+        for width in [1, 2, 5, 6, 7, 32] {
+            let offsets = NodeOffsets::new(width);
+            let width = u64::from(width);
+            let samples = (0..2000).chain([u64::from(u32::MAX) - 1, u64::from(u32::MAX), 1 << 33, u64::MAX]);
+            for offset in samples.chain((0..2000).map(|k| u64::from(u32::MAX) - k * 3)) {
+                assert_eq!(
+                    offsets.split(offset),
+                    (offset / width, offset % width == 0),
+                    "{offset} / {width}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn capacity_grows_in_bounded_steps_up_to_the_claim() {

@@ -38,6 +38,28 @@ enum Expect {
     CommaOrEnd,
 }
 
+/// The value and length of the run of ASCII digits (at most 8) starting at `buf[at]`, read eight bytes at
+/// a time (SWAR); `(0, 0)` when fewer than eight bytes remain, leaving them to the byte loop.
+#[inline]
+fn eight_digits(buf: &[u8], at: usize) -> (u64, usize) {
+    let Some(bytes) = buf.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()) else { return (0, 0) };
+    let word = u64::from_le_bytes(bytes);
+    // Each byte becomes its digit value 0..=9, or something larger for a non-digit; adding 0x76 sets the
+    // high bit of exactly the bytes above 9 (a carry can only disturb bytes after the first non-digit).
+    let values = word ^ 0x3030_3030_3030_3030;
+    let non_digits = (values.wrapping_add(0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080;
+    let run = (non_digits.trailing_zeros() / 8) as usize;
+    if run == 0 {
+        return (0, 0);
+    }
+    // Keep the run's bytes, moved to the top as if led by zeros, then fold digit pairs, quads and octets.
+    let digits = (values << (8 * (8 - run))) & 0x0F0F_0F0F_0F0F_0F0F;
+    let pairs = (digits.wrapping_mul(10) + (digits >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let quads = (pairs.wrapping_mul(100) + (pairs >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let octet = quads.wrapping_mul(10000) + (quads >> 32);
+    (octet & 0xFFFF_FFFF, run)
+}
+
 /// A resumable reader of one integer array, positioned after its `[`.
 #[derive(Debug)]
 pub(crate) struct NumberArray {
@@ -106,13 +128,7 @@ impl NumberArray {
         self.field += 1;
         if self.field == self.field_names.len() {
             self.field = 0;
-            self.records += 1;
-            let record = &self.record[..self.field_names.len()];
-            match self.kind {
-                RecordKind::Node => graph.push_node(record, offset)?,
-                RecordKind::Edge => graph.push_edge(record, offset)?,
-                RecordKind::Location => graph.push_location(record, offset)?,
-            }
+            self.push_record(offset, graph)?;
         }
         Ok(())
     }
@@ -143,6 +159,60 @@ impl NumberArray {
         self.error(ParseErrorKind::NotAnInteger { field: self.field_name(), text }, base + i as u64)
     }
 
+    /// Hands the complete record over; `offset` is where it ended.
+    #[inline]
+    fn push_record(&mut self, offset: u64, graph: &mut GraphBuilder) -> Result<(), ParseError> {
+        self.records += 1;
+        let record = &self.record[..self.field_names.len()];
+        match self.kind {
+            RecordKind::Node => graph.push_node(record, offset),
+            RecordKind::Edge => graph.push_edge(record, offset),
+            RecordKind::Location => graph.push_location(record, offset),
+        }
+    }
+
+    /// The fast path: reads whole records of plain `digits,` runs starting at `buf[i]`, which must be at a
+    /// record start. Returns where it stopped: at the start of the first record it could not read whole
+    /// (end of buffer, end of array, anything unusual), which the careful path then reads byte by byte.
+    fn read_plain_records(
+        &mut self,
+        buf: &[u8],
+        mut i: usize,
+        base: u64,
+        graph: &mut GraphBuilder,
+    ) -> Result<usize, ParseError> {
+        let width = self.field_names.len();
+        loop {
+            let mut j = i;
+            for field in 0..width {
+                let digits_start = j;
+                let (mut value, run) = eight_digits(buf, j);
+                j += run;
+                if run == 8 || run == 0 {
+                    while let Some(digit) = buf.get(j).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
+                        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+                        j += 1;
+                    }
+                }
+                if j == digits_start || j - digits_start > MAX_DIGITS as usize {
+                    return Ok(i);
+                }
+                self.record[field] = value;
+                loop {
+                    match buf.get(j) {
+                        Some(b',') => break,
+                        Some(&b) if is_space(b) => j += 1,
+                        _ => return Ok(i),
+                    }
+                }
+                j += 1;
+            }
+            self.push_record(base + (j - 1) as u64, graph)?;
+            self.expect = Expect::Value;
+            i = j;
+        }
+    }
+
     /// Consumes bytes until the closing `]`; returns the bytes of `buf` used, or `None` when the array goes on.
     pub fn feed(
         &mut self,
@@ -152,6 +222,12 @@ impl NumberArray {
     ) -> Result<Option<usize>, ParseError> {
         let mut i = 0;
         while i < buf.len() {
+            if self.field == 0 && matches!(self.expect, Expect::FirstOrEnd | Expect::Value) {
+                i = self.read_plain_records(buf, i, base, graph)?;
+                if i == buf.len() {
+                    break;
+                }
+            }
             let b = buf[i];
             if b.is_ascii_digit() {
                 if self.expect == Expect::CommaOrEnd {
@@ -203,5 +279,22 @@ impl NumberArray {
             i += 1;
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_digits_reads_runs_of_every_length() {
+        for text in ["0,234567", "7,", "12,", "4134483\n,", "99999999", "12345678901", "01234567", "1234]"] {
+            let padded = format!("{text}________");
+            let run = text.bytes().take_while(u8::is_ascii_digit).count().min(8);
+            let expected = text[..run].parse::<u64>().unwrap_or(0);
+            assert_eq!(eight_digits(padded.as_bytes(), 0), (expected, run), "{text}");
+        }
+        assert_eq!(eight_digits(b"1234567", 0), (0, 0), "fewer than eight bytes");
+        assert_eq!(eight_digits(b"x1234567", 0), (0, 0));
     }
 }

@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn stops_right_after_the_value() {
-        assert_eq!(skip_all(r#"[1,[2,{"a]":"\"}"}],-3] ,"next""#).ok(), Some(22));
+        assert_eq!(skip_all(r#"[1,[2,{"a]":"\"}"}],-3] ,"next""#).ok(), Some(23));
         assert_eq!(skip_all("-12,").ok(), Some(3));
         assert_eq!(skip_all(r#""s\\","#).ok(), Some(5));
         assert_eq!(skip_all("[[1,2]").ok(), Some(usize::MAX));
