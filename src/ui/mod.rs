@@ -49,10 +49,22 @@ pub fn start() {
         }
     };
     let app = Rc::new(RefCell::new(App { worker, ready: false, queued: Vec::new(), next_handle: 1, cards: Vec::new() }));
+    register_service_worker();
     listen_to_worker(&app);
     wire_drop_zone(&app);
     wire_file_picker(&app);
     wire_example_button(&app);
+}
+
+/// Caches the app for offline use (see `www/sw.js`); the page works without it.
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let registration = window.navigator().service_worker().register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = JsFuture::from(registration).await {
+            web_sys::console::warn_2(&"heapscope: no offline copy (service worker not registered)".into(), &e);
+        }
+    });
 }
 
 fn listen_to_worker(app: &Shared) {
