@@ -1,0 +1,54 @@
+// Loads a file into the built app (dist/) in headless Chromium as a person would (the file picker), and
+// reports how the progress bar moved, how long reading and analysis took, and the browser's peak memory
+// (the summed RSS of all Chromium processes, sampled every 100 ms) against the file's size.
+//   node scripts/bench-page.mjs FILE        (after `make build`)
+import fs from 'node:fs';
+import { execSync } from 'node:child_process';
+import { startServer, launchBrowser, openApp, screenshot } from '../tests/e2e/harness.mjs';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: node scripts/bench-page.mjs FILE');
+const fileBytes = fs.statSync(file).size;
+
+function chromiumRssBytes() {
+  const out = execSync("ps -C chromium -o rss= 2>/dev/null || true").toString();
+  return out.split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb) * 1024, 0);
+}
+
+const { server, origin } = await startServer();
+const browser = await launchBrowser();
+const { page, problems } = await openApp(browser, origin);
+const baseline = chromiumRssBytes();
+let peak = baseline;
+const progress = [];
+const sampler = setInterval(async () => {
+  peak = Math.max(peak, chromiumRssBytes());
+}, 100);
+const t0 = Date.now();
+await page.setInputFiles('#file-input', file);
+const poller = setInterval(async () => {
+  try {
+    const value = await page.evaluate(() => {
+      const p = document.querySelector('.file-card progress');
+      return p && !p.hidden ? p.value : null;
+    });
+    if (value !== null) progress.push([Date.now() - t0, value]);
+  } catch { /* the page is busy; try again */ }
+}, 250);
+await page.locator('.file-card >> nth=0 >> [data-field="node-count"], .file-card .error').first()
+  .waitFor({ timeout: 600000 });
+const seconds = (Date.now() - t0) / 1000;
+clearInterval(sampler);
+clearInterval(poller);
+const shot = await screenshot(page, 'bench-page.png');
+const mb = fileBytes / 1e6;
+console.log(JSON.stringify({
+  file, file_mb: +mb.toFixed(1), seconds_to_result: seconds, mb_per_s: +(mb / seconds).toFixed(1),
+  chromium_rss_baseline_mb: Math.round(baseline / 1e6), chromium_rss_peak_mb: Math.round(peak / 1e6),
+  rss_growth_over_file_size: +((peak - baseline) / fileBytes).toFixed(2),
+  progress_samples: progress.length, progress_first: progress[0], progress_last: progress.at(-1),
+  distinct_progress_values: new Set(progress.map(([, v]) => v.toFixed(3))).size,
+  problems, screenshot: shot,
+}, null, 1));
+await browser.close();
+server.close();
