@@ -1,0 +1,248 @@
+//! `node --trace-gc` and `--trace-gc-nvp` output into GC events and heap-after-GC series.
+//!
+//! A `--trace-gc` record reads `[pid:isolate]  T ms: Kind[ (reduce)] A (B) -> C (D) MB, [pooled: P MB, ]
+//! pause / external ms [(+ incremental marking details)] (average mu = …, current mu = …) reason; detail`:
+//! T is milliseconds since the isolate started, A and C the heap's object size before and after, B and D its
+//! committed size, in MiB. Kinds: Scavenge, Minor Mark-Sweep / Minor Mark-Compact (young generation),
+//! Mark-Compact and Mark-sweep (full heap), with `(reduce)`, `(interleaved)`, `(during sweeping)` tags. The
+//! isolate prefix may be a Windows address (`[1234:000001D2C3B4E5F0]`) or missing (node 8); old nodes wrote
+//! reasons in brackets. The "Last few GCs" dump of an out-of-memory crash repeats records, sometimes glued
+//! on one line; they are split apart, and the crash sets [`MetricsFile::out_of_memory`].
+//!
+//! `--trace-gc-nvp` prints `pause=… gc=s … total_size_before=… total_size_after=…` per GC (newer V8 prints a
+//! JSON object with `start_object_size`/`end_object_size`); both are read.
+//!
+//! Lines that are not GC records (the program's own output on the same stdout) are counted in a note.
+
+use super::error::{excerpt, MetricsError};
+use super::records::{FieldValue, FlatRecord};
+use super::series::{GcEvent, GcKind, Role, Series, TimeBase, Unit};
+use super::sniff::is_trace_gc_line;
+use super::{Format, MetricsFile};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Splits a line at each `[pid:isolate]` prefix after the first, undoing the OOM dump's gluing.
+fn split_glued(line: &str) -> Vec<&str> {
+    let bytes = line.as_bytes();
+    let mut starts = vec![0];
+    for i in 1..bytes.len() {
+        if bytes[i] == b'[' && is_isolate_prefix(&line[i..]) {
+            starts.push(i);
+        }
+    }
+    starts.push(line.len());
+    starts.windows(2).map(|w| line[w[0]..w[1]].trim()).filter(|s| !s.is_empty()).collect()
+}
+
+/// `[digits:hexdigits]` (with or without `0x`).
+fn is_isolate_prefix(text: &str) -> bool {
+    let Some(close) = text.find(']') else { return false };
+    let Some((pid, isolate)) = text[1..close].split_once(':') else { return false };
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && !isolate.is_empty()
+        && isolate.trim_start_matches("0x").bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The time and the rest of a record: `[pid:isolate]   T ms: rest` or `T ms: rest`.
+fn split_time(record: &str) -> Option<(f64, &str)> {
+    let record = if record.starts_with('[') && is_isolate_prefix(record) { &record[record.find(']')? + 1..] } else { record };
+    let (time, rest) = record.split_once(" ms: ")?;
+    Some((time.trim().parse().ok()?, rest.trim()))
+}
+
+/// Parses the part after `T ms: ` of a `--trace-gc` record.
+fn parse_record(t_ms: f64, rest: &str) -> Result<GcEvent, &'static str> {
+    let first_digit = rest.find(|c: char| c.is_ascii_digit()).ok_or("sizes `A (B) -> C (D) MB`")?;
+    let name = rest[..first_digit].trim().to_string();
+    let kind = if name.starts_with("Scavenge") || name.starts_with("Minor") {
+        GcKind::Minor
+    } else if name.starts_with("Mark-") {
+        GcKind::Major
+    } else {
+        return Err("a GC kind (Scavenge, Mark-Compact, Mark-sweep, Minor Mark-Sweep)");
+    };
+    let rest = &rest[first_digit..];
+    let (sizes, after_sizes) = rest.split_once(" MB,").ok_or("sizes ending in `MB,`")?;
+    let numbers: Vec<f64> = sizes
+        .split(|c: char| c == '(' || c == ')' || c.is_whitespace() || c == '-' || c == '>')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| "sizes `A (B) -> C (D) MB`")?;
+    let [before, _total_before, after, total_after] = numbers[..] else {
+        return Err("four sizes `A (B) -> C (D) MB`");
+    };
+    let mut timing = after_sizes.trim_start();
+    if let Some(pooled) = timing.strip_prefix("pooled:") {
+        timing = pooled.split_once("MB,").ok_or("`pooled: P MB,`")?.1.trim_start();
+    }
+    let pause_text = timing.split(|c: char| c == '/' || c.is_whitespace()).next().unwrap_or("");
+    let pause_ms: f64 = pause_text.parse().map_err(|_| "a pause `p / e ms`")?;
+    Ok(GcEvent {
+        t_ms,
+        time_base: TimeBase::ProcessStart,
+        kind,
+        name,
+        pause_ms,
+        heap_before_bytes: Some(before * MIB),
+        heap_after_bytes: Some(after * MIB),
+        heap_total_after_bytes: Some(total_after * MIB),
+        reason: reason(timing),
+    })
+}
+
+/// The GC reason: what follows the last parenthesised group (`allocation failure`, `heap profiler`...), or
+/// the first `[bracketed]` reason of old nodes.
+fn reason(timing: &str) -> Option<String> {
+    let tail = match timing.rfind(')') {
+        Some(close) => &timing[close + 1..],
+        None => match timing.find('[') {
+            Some(open) => &timing[open + 1..],
+            None => timing.trim_start_matches(|c: char| c.is_ascii_digit() || " ./ms".contains(c)),
+        },
+    };
+    let reason = tail.split([';', ']']).next().unwrap_or("").trim().trim_end_matches('.');
+    (!reason.is_empty()).then(|| reason.to_string())
+}
+
+/// Parses the part after `T ms: ` of a `--trace-gc-nvp` record, key=value or JSON.
+fn parse_nvp(t_ms: f64, rest: &str) -> Result<GcEvent, &'static str> {
+    let owned: Vec<(String, String)>;
+    let pairs: Vec<(&str, &str)> = if rest.starts_with('{') {
+        let record: FlatRecord<'_> = serde_json::from_str(rest).map_err(|_| "a JSON object of GC fields")?;
+        owned = record
+            .fields
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    FieldValue::Number(x) => x.to_string(),
+                    FieldValue::Text(t) => t.to_string(),
+                    FieldValue::Other => String::new(),
+                };
+                (k.to_string(), value)
+            })
+            .collect();
+        owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    } else {
+        rest.split_whitespace().filter_map(|pair| pair.split_once('=')).collect()
+    };
+    let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let number = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(|v| v.parse::<f64>().ok()));
+    let pause_ms = number(&["pause"]).ok_or("`pause=` in a --trace-gc-nvp record")?;
+    let gc = get("gc").ok_or("`gc=` in a --trace-gc-nvp record")?;
+    let kind = match gc {
+        "s" | "mmc" | "mms" | "minor_ms" | "scavenge" => GcKind::Minor,
+        _ => GcKind::Major,
+    };
+    Ok(GcEvent {
+        t_ms,
+        time_base: TimeBase::ProcessStart,
+        kind,
+        name: gc.to_string(),
+        pause_ms,
+        heap_before_bytes: number(&["start_object_size", "total_size_before"]),
+        heap_after_bytes: number(&["end_object_size", "total_size_after"]),
+        heap_total_after_bytes: number(&["end_memory_size"]),
+        reason: get("reason").map(str::to_string),
+    })
+}
+
+pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, MetricsError> {
+    let text = String::from_utf8_lossy(bytes);
+    let nvp = text.lines().take(200).any(|l| l.contains("pause=") && l.contains(" gc="))
+        || text.lines().take(200).any(|l| l.contains(" ms: {\"pause\""));
+    let mut file = MetricsFile::new(file_name, if nvp { Format::TraceGcNvp } else { Format::TraceGc });
+    let mut n_other_lines = 0usize;
+    let mut in_oom_dump = false;
+    for (idx, line) in text.lines().enumerate() {
+        let line_no = idx + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.starts_with("<--- Last few GCs --->") {
+            in_oom_dump = true;
+            continue;
+        }
+        if trimmed.starts_with("<--- JS stacktrace --->") {
+            in_oom_dump = false;
+            continue;
+        }
+        if trimmed.contains("heap out of memory") || trimmed.contains("Reached heap limit") {
+            file.out_of_memory = true;
+            n_other_lines += 1;
+            continue;
+        }
+        for record in split_glued(trimmed) {
+            let Some((t_ms, rest)) = split_time(record) else {
+                n_other_lines += 1;
+                continue;
+            };
+            let parsed = if nvp && !is_trace_gc_line(record) { parse_nvp(t_ms, rest) } else { parse_record(t_ms, rest) };
+            match parsed {
+                // The OOM dump repeats records printed before; keep each GC once.
+                Ok(event) if in_oom_dump && file.gc_events.iter().rev().take(16).any(|e| e.t_ms == event.t_ms) => {}
+                Ok(event) => file.gc_events.push(event),
+                Err(expected) => file.skip(line_no, format!("expected {expected}, found `{}`", excerpt(record))),
+            }
+        }
+    }
+    if file.gc_events.is_empty() {
+        return Err(MetricsError::no_samples(file_name, file.format.name(), "expected lines like `[123:0x55d0]  40 ms: Scavenge 4.6 (4.7) -> 4.2 (5.7) MB, 0.97 / 0.00 ms ...`"));
+    }
+    file.gc_events.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
+    if n_other_lines > 0 {
+        file.notes.push(format!("{n_other_lines} lines are not GC records (program output) and were ignored"));
+    }
+    if file.out_of_memory {
+        file.notes.push("the process died: JavaScript heap out of memory".to_string());
+    }
+    file.series = heap_series(&file.gc_events);
+    Ok(file)
+}
+
+/// Heap used and committed after each GC, as series.
+fn heap_series(events: &[GcEvent]) -> Vec<Series> {
+    let mut used = Series::new("heap_used_after_gc", Vec::new(), Unit::Bytes, TimeBase::ProcessStart);
+    used.role = Some(Role::HeapUsed);
+    let mut total = Series::new("heap_total_after_gc", Vec::new(), Unit::Bytes, TimeBase::ProcessStart);
+    total.role = Some(Role::HeapTotal);
+    for event in events {
+        let end_ms = event.t_ms + event.pause_ms;
+        if let Some(after) = event.heap_after_bytes {
+            used.push(end_ms, after);
+        }
+        if let Some(total_after) = event.heap_total_after_bytes {
+            total.push(end_ms, total_after);
+        }
+    }
+    [used, total].into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_variants() {
+        let e = parse_record(39.0, "Scavenge 4.6 (4.7) -> 4.2 (5.7) MB, 0.97 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ").unwrap();
+        assert_eq!((e.kind, e.pause_ms, e.heap_after_bytes), (GcKind::Minor, 0.97, Some(4.2 * MIB)));
+        assert_eq!(e.reason.as_deref(), Some("allocation failure"));
+        let e = parse_record(1.0, "Scavenge (interleaved) 5.1 (6.6) -> 4.4 (7.6) MB, pooled: 0.0 MB, 1.25 / 0.00 ms  (average mu = 1.000, current mu = 1.000) task; ").unwrap();
+        assert_eq!((e.name.as_str(), e.pause_ms), ("Scavenge (interleaved)", 1.25));
+        let e = parse_record(49766.0, "Mark-sweep 1398.0 (1457.0) -> 1398.0 (1457.0) MB, 1641.5 / 0.0 ms [allocation failure] [GC in old space requested].").unwrap();
+        assert_eq!((e.kind, e.reason.as_deref()), (GcKind::Major, Some("allocation failure")));
+        assert!(parse_record(1.0, "Compaction 1 (2) -> 1 (2) MB, 1 / 0 ms").is_err());
+    }
+
+    #[test]
+    fn glued_records_split_at_isolate_prefixes() {
+        let parts = split_glued("[8:0x5d3b650]  1 ms: Mark-sweep 1 (2) -> 1 (2) MB, 1.0 / 0.0 ms  x[8:0x5d3b650]  2 ms: Mark-sweep 1 (2) -> 1 (2) MB, 2.0 / 0.0 ms  y");
+        assert_eq!(parts.len(), 2);
+        assert!(parts[1].starts_with("[8:0x5d3b650]  2 ms"));
+        assert!(is_isolate_prefix("[1234:000001D2C3B4E5F0] 5 ms"));
+        assert!(!is_isolate_prefix("[info] 5 ms"));
+    }
+}

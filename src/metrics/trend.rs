@@ -1,0 +1,557 @@
+//! Leak verdicts on memory series: the post-GC floor, its robust slope and trend test, the time to the heap
+//! limit, GC statistics, and the verdict that sums them up.
+//!
+//! **The floor.** A JavaScript heap saws up and down: it grows until a major GC, drops, grows again. The
+//! sawtooth is not a leak; what the process keeps is the floor the heap returns to after each major GC. The
+//! floor is taken, in order of preference, from the heap size after each major GC when GC events are loaded
+//! on the same clock (`--trace-gc`, clinic; a burst of GCs counts once), else from the samples: the sawtooth's
+//! big drops (at least half the largest drop and three times the typical sample-to-sample change) split the
+//! series into GC cycles and each cycle's minimum is a floor point (the warm-up before the first drop is left
+//! out); a series without a sawtooth (external memory, RSS, noise) gives the minimum of each of 20 windows.
+//!
+//! **The verdict of a series.** The Theil–Sen slope of the floor (with Sen's 95% interval) and the
+//! Mann–Kendall test of the floor give the trend. The growth is *material* when the fitted floor grows by at
+//! least [`TrendOptions::min_growth_fraction`] (and, for bytes, [`TrendOptions::min_growth_bytes`]) over
+//! the observed span, and *significant* when the
+//! Mann–Kendall one-sided p-value is at most [`TrendOptions::alpha`]. With fewer than 8 floor points (a short
+//! run has few GC cycles) the floor's test has too little power, so significance then means: the floor's
+//! Mann–Kendall S is positive, its last point is at least `min_growth_fraction` above its first, and the raw
+//! samples' own Mann–Kendall p-value is at most `alpha / 5`. With 8 or more floor points, growth that one
+//! level shift explains (flat before and after a step) is not a leak. Then:
+//! leak = material and significant; growing = one of the two; stable = neither; insufficient data = fewer
+//! than [`TrendOptions::min_samples`] samples or 3 floor points. RSS and heapTotal are at most "growing":
+//! V8 and the allocator keep pages, so their growth alone does not show that the process keeps objects.
+//!
+//! **The report's verdict** is decided by the memory the process keeps: the JS heap's floor and external and
+//! array-buffer memory; the most severe of those series wins (ties: the one that grew most in bytes).
+//!
+//! Performance: O(n) per series plus O(m²) on at most [`super::stats::MAX_POINTS`] floor points.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::series::{GcEvent, GcKind, Histogram, Role, Series, TimeBase, Unit};
+use super::stats::{mann_kendall, quantile, theil_sen};
+use super::{MetricsFile, Warning};
+
+/// Major GCs closer than this are one burst (a heap snapshot forces full GCs back to back).
+const GC_BURST_MS: f64 = 1000.0;
+/// Below this many floor points the floor's own trend test has too little power (a strictly increasing
+/// sequence of 4 has p = 1/24) and significance also draws on the raw samples.
+const FEW_FLOOR_POINTS: usize = 8;
+/// Windows used for the floor of a series without a sawtooth.
+const FLOOR_WINDOWS: usize = 20;
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// Tuning of the verdicts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendOptions {
+    /// V8's heap limit in bytes, when the user knows it (overrides what the files say).
+    pub heap_limit_bytes: Option<f64>,
+    /// Significance level of the trend test.
+    pub alpha: f64,
+    /// Growth of the fitted floor, as a fraction of its start, that counts as material.
+    pub min_growth_fraction: f64,
+    /// Growth of the fitted floor, in bytes, below which growth is not material whatever its fraction.
+    pub min_growth_bytes: f64,
+    /// Fewest samples a series needs for a verdict.
+    pub min_samples: usize,
+}
+
+impl Default for TrendOptions {
+    fn default() -> Self {
+        TrendOptions {
+            heap_limit_bytes: None,
+            alpha: 0.05,
+            min_growth_fraction: 0.10,
+            min_growth_bytes: 512.0 * 1024.0,
+            min_samples: 8,
+        }
+    }
+}
+
+/// What the numbers say about a series or a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    InsufficientData,
+    Stable,
+    Growing,
+    Leak,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::InsufficientData => "insufficient data",
+            Verdict::Stable => "stable",
+            Verdict::Growing => "growing",
+            Verdict::Leak => "leak",
+        }
+    }
+}
+
+/// Where a series' floor points came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FloorSource {
+    /// Heap size after each major GC (burst), from GC events.
+    MajorGcs,
+    /// Minimum of each GC cycle found from the sawtooth's drops.
+    GcCycles,
+    /// Minimum of each of 20 windows (no sawtooth).
+    Windows,
+}
+
+/// The trend of one series.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeriesTrend {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub unit: Unit,
+    pub role: Option<Role>,
+    pub time_base: TimeBase,
+    pub samples: usize,
+    pub verdict: Verdict,
+    /// One sentence with the numbers behind the verdict.
+    pub reason: String,
+    /// Slope of the floor per hour (in the series' unit), and its 95% interval.
+    pub slope_bytes_per_hour: Option<f64>,
+    pub slope_ci_bytes_per_hour: Option<[f64; 2]>,
+    /// Two-sided Mann–Kendall p-value of the floor.
+    pub p_value: Option<f64>,
+    /// The fitted floor at the first and last sample.
+    pub floor_start: Option<f64>,
+    pub floor_end: Option<f64>,
+    pub growth_fraction: Option<f64>,
+    /// Seconds until the fitted floor reaches the heap limit (heap series with a known limit and a rising
+    /// floor only).
+    pub time_to_limit_s: Option<f64>,
+    pub span_s: f64,
+    pub floor_source: Option<FloorSource>,
+    /// Floor points, `[t_ms, value]`.
+    pub floor: Vec<[f64; 2]>,
+}
+
+/// GC statistics, from GC events or (estimated) from a GC duration histogram.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GcStats {
+    /// `events` or `histogram`.
+    pub source: String,
+    pub count: f64,
+    pub major: f64,
+    pub minor: f64,
+    pub pause_p50_ms: Option<f64>,
+    pub pause_p95_ms: Option<f64>,
+    /// Longest pause; from a histogram, the upper bound of the highest filled bucket.
+    pub pause_max_ms: Option<f64>,
+    pub total_pause_ms: f64,
+    /// Share of wall time spent in GC pauses.
+    pub gc_time_fraction: Option<f64>,
+    pub gc_per_minute: Option<f64>,
+    pub span_s: f64,
+}
+
+/// The answer of [`analyze`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendReport {
+    /// The format(s) read, `+`-joined.
+    pub format: String,
+    pub file_name: String,
+    pub warnings: Vec<Warning>,
+    pub verdict: Verdict,
+    /// The series that decided the verdict.
+    pub verdict_series: Option<String>,
+    pub reason: String,
+    pub notes: Vec<String>,
+    pub heap_limit_bytes: Option<f64>,
+    pub series: Vec<SeriesTrend>,
+    pub gc: Option<GcStats>,
+}
+
+/// Analyses a (possibly combined) metrics file.
+pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
+    let heap_limit = options.heap_limit_bytes.or(file.heap_limit_bytes);
+    let series: Vec<SeriesTrend> = file
+        .series
+        .iter()
+        .filter(|s| s.unit == Unit::Bytes && s.role != Some(Role::HeapLimit))
+        .map(|s| analyze_series(s, &file.gc_events, heap_limit, options))
+        .collect();
+    let mut notes = file.notes.clone();
+    let decisive: Vec<&SeriesTrend> = series.iter().filter(|s| s.role.is_some_and(Role::is_retained)).collect();
+    let decider = decisive.iter().copied().max_by(|a, b| {
+        let growth = |s: &SeriesTrend| s.floor_end.unwrap_or(0.0) - s.floor_start.unwrap_or(0.0);
+        a.verdict.cmp(&b.verdict).then(growth(a).total_cmp(&growth(b))).then(role_rank(a.role).cmp(&role_rank(b.role)))
+    });
+    // arrayBuffers is part of external: when both tell the same story, name the larger quantity.
+    let decider = match decider {
+        Some(d) if d.role == Some(Role::ArrayBuffers) => {
+            decisive.iter().copied().find(|s| s.role == Some(Role::External) && s.verdict == d.verdict).or(Some(d))
+        }
+        other => other,
+    };
+    let (verdict, verdict_series, reason) = match decider {
+        Some(s) => (s.verdict, Some(display_name(s)), format!("{}: {}", display_name(s), s.reason)),
+        None => (
+            Verdict::InsufficientData,
+            None,
+            "no JS heap, external or array-buffer memory series to judge (RSS alone cannot show a leak)".to_string(),
+        ),
+    };
+    if verdict <= Verdict::Stable {
+        for rss in series.iter().filter(|s| matches!(s.role, Some(Role::Rss | Role::HeapTotal))) {
+            if rss.verdict == Verdict::Growing {
+                notes.push(format!(
+                    "{} grows ({}) while the heap floor and external memory do not: V8 and the allocator keep \
+                     pages they no longer use; this is not a leak",
+                    display_name(rss),
+                    rss.reason
+                ));
+            }
+        }
+    }
+    if file.out_of_memory {
+        notes.push("the log ends in a JavaScript heap out-of-memory crash".to_string());
+    }
+    TrendReport {
+        format: file.formats.iter().map(|f| f.name()).collect::<Vec<_>>().join("+"),
+        file_name: file.file_name.clone(),
+        warnings: file.warnings.clone(),
+        verdict,
+        verdict_series,
+        reason,
+        notes,
+        heap_limit_bytes: heap_limit,
+        series,
+        gc: gc_stats(&file.gc_events).or_else(|| histogram_gc_stats(&file.gc_histograms)),
+    }
+}
+
+fn role_rank(role: Option<Role>) -> u8 {
+    match role {
+        Some(Role::External) => 3,
+        Some(Role::HeapUsed) => 2,
+        Some(Role::ArrayBuffers) => 1,
+        _ => 0,
+    }
+}
+
+fn display_name(s: &SeriesTrend) -> String {
+    if s.labels.is_empty() {
+        return s.name.clone();
+    }
+    let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+    format!("{}{{{}}}", s.name, labels.join(","))
+}
+
+/// Floor points of a series, and where they came from; empty when there are too few.
+pub fn floor_points(series: &Series, gc_events: &[GcEvent]) -> (Vec<(f64, f64)>, FloorSource) {
+    if series.role == Some(Role::HeapUsed) {
+        let majors = major_gc_floor(gc_events, series.time_base);
+        if majors.len() >= 3 {
+            return (majors, FloorSource::MajorGcs);
+        }
+    }
+    let (t, v) = (&series.t_ms, &series.values);
+    let drops = big_drops(v);
+    if drops.len() >= 2 {
+        let mut bounds = drops.clone();
+        bounds.push(v.len());
+        let floor = bounds.windows(2).map(|w| min_point(t, v, w[0], w[1])).collect();
+        return (floor, FloorSource::GcCycles);
+    }
+    let window = v.len().div_ceil(FLOOR_WINDOWS).max(1);
+    let floor = (0..v.len()).step_by(window).map(|start| min_point(t, v, start, (start + window).min(v.len()))).collect();
+    (floor, FloorSource::Windows)
+}
+
+fn min_point(t: &[f64], v: &[f64], start: usize, end: usize) -> (f64, f64) {
+    let i = (start..end).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(start);
+    (t[i], v[i])
+}
+
+/// Heap after each burst of major GCs (the burst's lowest), at the burst's end.
+fn major_gc_floor(events: &[GcEvent], time_base: TimeBase) -> Vec<(f64, f64)> {
+    let mut floor: Vec<(f64, f64)> = Vec::new();
+    let mut last_end = f64::NEG_INFINITY;
+    for e in events.iter().filter(|e| e.kind == GcKind::Major && e.time_base == time_base) {
+        let Some(after) = e.heap_after_bytes else { continue };
+        let end = e.t_ms + e.pause_ms;
+        match floor.last_mut() {
+            Some(last) if e.t_ms - last_end < GC_BURST_MS => *last = (end, last.1.min(after)),
+            _ => floor.push((end, after)),
+        }
+        last_end = end;
+    }
+    floor
+}
+
+/// Indices where the series drops by a GC-sized amount: at least half the largest drop and three times the
+/// median non-zero change between samples.
+fn big_drops(v: &[f64]) -> Vec<usize> {
+    let changes: Vec<f64> = v.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
+    let Some(typical) = quantile(&changes, 0.5) else { return Vec::new() };
+    let largest = v.windows(2).map(|w| w[0] - w[1]).fold(0.0, f64::max);
+    let threshold = (0.5 * largest).max(3.0 * typical);
+    if largest <= 0.0 || largest < threshold {
+        return Vec::new();
+    }
+    (1..v.len()).filter(|&i| v[i - 1] - v[i] >= threshold).collect()
+}
+
+/// The trend of one series.
+pub fn analyze_series(
+    series: &Series,
+    gc_events: &[GcEvent],
+    heap_limit: Option<f64>,
+    options: &TrendOptions,
+) -> SeriesTrend {
+    let span_ms = match (series.t_ms.first(), series.t_ms.last()) {
+        (Some(a), Some(b)) => b - a,
+        _ => 0.0,
+    };
+    let mut trend = SeriesTrend {
+        name: series.name.clone(),
+        labels: series.labels.iter().cloned().collect(),
+        unit: series.unit,
+        role: series.role,
+        time_base: series.time_base,
+        samples: series.len(),
+        verdict: Verdict::InsufficientData,
+        reason: String::new(),
+        slope_bytes_per_hour: None,
+        slope_ci_bytes_per_hour: None,
+        p_value: None,
+        floor_start: None,
+        floor_end: None,
+        growth_fraction: None,
+        time_to_limit_s: None,
+        span_s: span_ms / 1000.0,
+        floor_source: None,
+        floor: Vec::new(),
+    };
+    if series.len() < options.min_samples || span_ms <= 0.0 {
+        trend.reason = format!("{} samples; at least {} over some time are needed", series.len(), options.min_samples);
+        return trend;
+    }
+    let (floor, source) = floor_points(series, gc_events);
+    trend.floor_source = Some(source);
+    trend.floor = floor.iter().map(|&(t, v)| [t, v]).collect();
+    if floor.len() < 3 {
+        trend.reason = format!("only {} floor points (GC cycles); at least 3 are needed", floor.len());
+        return trend;
+    }
+    let t_h: Vec<f64> = floor.iter().map(|p| p.0 / MS_PER_HOUR).collect();
+    let fv: Vec<f64> = floor.iter().map(|p| p.1).collect();
+    let Some((slope, lo, hi)) = theil_sen(&t_h, &fv) else {
+        trend.reason = "the floor points share one time".to_string();
+        return trend;
+    };
+    let mut residuals: Vec<f64> = t_h.iter().zip(&fv).map(|(t, v)| v - slope * t).collect();
+    residuals.sort_by(f64::total_cmp);
+    let intercept = quantile(&residuals, 0.5).unwrap_or(0.0);
+    let (t_first, t_last) = (series.t_ms[0] / MS_PER_HOUR, series.t_ms[series.len() - 1] / MS_PER_HOUR);
+    let floor_start = intercept + slope * t_first;
+    let floor_end = intercept + slope * t_last;
+    let growth = floor_end - floor_start;
+    let growth_fraction = growth / floor_start.abs().max(1.0);
+    let floor_mk = mann_kendall(&fv);
+    trend.slope_bytes_per_hour = Some(slope);
+    trend.slope_ci_bytes_per_hour = Some([lo, hi]);
+    trend.p_value = floor_mk.map(|mk| mk.p_value);
+    trend.floor_start = Some(floor_start);
+    trend.floor_end = Some(floor_end);
+    trend.growth_fraction = Some(growth_fraction);
+
+    let material = growth_fraction >= options.min_growth_fraction
+        && (series.unit != Unit::Bytes || growth >= options.min_growth_bytes);
+    let significant = if fv.len() >= FEW_FLOOR_POINTS {
+        floor_mk.is_some_and(|mk| mk.p_increasing <= options.alpha)
+    } else {
+        let last_above_first = fv[fv.len() - 1] - fv[0] >= options.min_growth_fraction * fv[0].abs();
+        let raw_mk = mann_kendall(&series.values);
+        floor_mk.is_some_and(|mk| mk.s > 0.0)
+            && last_above_first
+            && raw_mk.is_some_and(|mk| mk.p_increasing <= options.alpha / 5.0)
+    };
+    let level_shift = if material && fv.len() >= 8 { level_shift(&t_h, &fv, growth) } else { None };
+    let pct = growth_fraction * 100.0;
+    let rate = format_rate(slope, series.unit);
+    let (verdict, reason) = match (material, significant, level_shift) {
+        (_, _, Some(at)) => (
+            Verdict::Stable,
+            format!("one level shift ({pct:+.0}%) at floor point {at}, flat before and after: not a sustained growth"),
+        ),
+        (true, true, None) => (
+            Verdict::Leak,
+            format!("post-GC floor grows {pct:+.0}% over {} ({rate}), trend p = {}", format_span(span_ms), format_p(trend.p_value)),
+        ),
+        (true, false, None) => (
+            Verdict::Growing,
+            format!("floor grew {pct:+.0}% but not consistently (trend p = {})", format_p(trend.p_value)),
+        ),
+        (false, true, None) => (Verdict::Growing, format!("floor rises steadily but only {pct:+.1}% ({rate})")),
+        (false, false, None) => {
+            (Verdict::Stable, format!("floor changes {pct:+.1}% over {}, no trend", format_span(span_ms)))
+        }
+    };
+    trend.verdict = verdict;
+    trend.reason = reason;
+    if matches!(series.role, Some(Role::Rss | Role::HeapTotal)) && trend.verdict == Verdict::Leak {
+        trend.verdict = Verdict::Growing;
+    }
+    if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
+        if slope > 0.0 && trend.verdict >= Verdict::Growing {
+            trend.time_to_limit_s = Some(((limit - floor_end) / slope * 3600.0).max(0.0));
+        }
+    }
+    trend
+}
+
+/// The split index when one step explains the growth: there is a split into two runs of at least 3 floor
+/// points whose own Theil–Sen growths add up to less than a quarter of the total growth.
+fn level_shift(t: &[f64], v: &[f64], total_growth: f64) -> Option<usize> {
+    let within = |range: std::ops::Range<usize>| -> f64 {
+        let (tt, vv) = (&t[range.clone()], &v[range]);
+        let slope = theil_sen(tt, vv).map_or(0.0, |s| s.0);
+        (slope * (tt[tt.len() - 1] - tt[0])).abs()
+    };
+    (3..=v.len() - 3)
+        .map(|k| (k, within(0..k) + within(k..v.len())))
+        .filter(|&(_, g)| g < 0.25 * total_growth.abs())
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
+}
+
+fn format_p(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p < 0.001 => "< 0.001".to_string(),
+        Some(p) => format!("{p:.3}"),
+        None => "n/a".to_string(),
+    }
+}
+
+fn format_span(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if s < 120.0 {
+        format!("{s:.1} s")
+    } else if s < 7200.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
+fn format_rate(per_hour: f64, unit: Unit) -> String {
+    if unit == Unit::Bytes {
+        format!("{}/h", super::units::format_bytes(per_hour))
+    } else {
+        format!("{per_hour:.3}/h")
+    }
+}
+
+/// GC statistics from events.
+fn gc_stats(events: &[GcEvent]) -> Option<GcStats> {
+    let (first, last) = (events.first()?, events.last()?);
+    let pauses: Vec<f64> = events.iter().map(|e| e.pause_ms).collect();
+    let total_pause_ms: f64 = pauses.iter().sum();
+    let span_ms = (last.t_ms + last.pause_ms) - first.t_ms;
+    let count = events.len() as f64;
+    Some(GcStats {
+        source: "events".to_string(),
+        count,
+        major: events.iter().filter(|e| e.kind == GcKind::Major).count() as f64,
+        minor: events.iter().filter(|e| e.kind == GcKind::Minor).count() as f64,
+        pause_p50_ms: quantile(&pauses, 0.5),
+        pause_p95_ms: quantile(&pauses, 0.95),
+        pause_max_ms: pauses.iter().copied().reduce(f64::max),
+        total_pause_ms,
+        gc_time_fraction: (span_ms > 0.0).then(|| total_pause_ms / span_ms),
+        gc_per_minute: (span_ms > 0.0).then(|| count / (span_ms / 60_000.0)),
+        span_s: span_ms / 1000.0,
+    })
+}
+
+/// Increase of a cumulative counter over its snapshots, counting resets (a drop means a restart from 0).
+fn counter_increase(values: impl Iterator<Item = f64>) -> f64 {
+    let mut increase = 0.0;
+    let mut previous: Option<f64> = None;
+    for v in values {
+        if let Some(p) = previous {
+            increase += if v >= p { v - p } else { v };
+        }
+        previous = Some(v);
+    }
+    increase
+}
+
+/// GC statistics estimated from the `*gc_duration_seconds` histograms (prom-client's, by `kind`): counts and
+/// time from the increase of `_count` and `_sum`, pause quantiles from the increase of the buckets
+/// (linear interpolation within a bucket, as PromQL's `histogram_quantile`).
+fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
+    let gc: Vec<&Histogram> =
+        histograms.iter().filter(|h| h.name.ends_with("gc_duration_seconds") && h.snapshots.len() >= 2).collect();
+    if gc.is_empty() {
+        return None;
+    }
+    let (mut count, mut major, mut minor, mut total_s) = (0.0, 0.0, 0.0, 0.0);
+    let mut merged: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+    let mut span_ms: f64 = 0.0;
+    for h in &gc {
+        let n = counter_increase(h.snapshots.iter().filter_map(|s| s.count));
+        count += n;
+        total_s += counter_increase(h.snapshots.iter().filter_map(|s| s.sum));
+        match h.labels.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.as_str()) {
+            Some("major") => major += n,
+            Some("minor") => minor += n,
+            _ => {}
+        }
+        if let (Some(a), Some(b)) = (h.snapshots.first(), h.snapshots.last()) {
+            span_ms = span_ms.max(b.t_ms - a.t_ms);
+            for &(le, _) in &b.buckets {
+                let increase = counter_increase(h.snapshots.iter().filter_map(|s| {
+                    s.buckets.iter().find(|(l, _)| *l == le).map(|&(_, c)| c)
+                }));
+                merged.entry(le.to_bits()).or_insert((le, 0.0)).1 += increase;
+            }
+        }
+    }
+    let mut buckets: Vec<(f64, f64)> = merged.into_values().collect();
+    buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let pause_quantile = |q: f64| -> Option<f64> {
+        let total = buckets.last()?.1;
+        if total <= 0.0 {
+            return None;
+        }
+        let rank = q * total;
+        let mut lower = (0.0, 0.0);
+        for &(le, c) in &buckets {
+            if c >= rank {
+                if le.is_infinite() {
+                    return Some(lower.0 * 1000.0);
+                }
+                let fraction = if c > lower.1 { (rank - lower.1) / (c - lower.1) } else { 1.0 };
+                return Some((lower.0 + (le - lower.0) * fraction) * 1000.0);
+            }
+            lower = (le, c);
+        }
+        None
+    };
+    let max_bucket = buckets.windows(2).filter(|w| w[1].1 > w[0].1).map(|w| w[1].0).last();
+    let max_bucket = max_bucket.or_else(|| buckets.iter().find(|b| b.1 > 0.0).map(|b| b.0));
+    Some(GcStats {
+        source: "histogram".to_string(),
+        count,
+        major,
+        minor,
+        pause_p50_ms: pause_quantile(0.5),
+        pause_p95_ms: pause_quantile(0.95),
+        pause_max_ms: max_bucket.filter(|b| b.is_finite()).map(|b| b * 1000.0),
+        total_pause_ms: total_s * 1000.0,
+        gc_time_fraction: (span_ms > 0.0).then(|| total_s * 1000.0 / span_ms),
+        gc_per_minute: (span_ms > 0.0).then(|| count / (span_ms / 60_000.0)),
+        span_s: span_ms / 1000.0,
+    })
+}
