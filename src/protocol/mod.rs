@@ -34,10 +34,14 @@ pub enum Query {
     Edges { node: u32, offset: u32, limit: u32 },
     /// The references that keep a node alive.
     Retainers { node: u32, offset: u32, limit: u32 },
-    /// The shortest path from a GC root to a node, avoiding weak edges.
-    PathToRoot { node: u32 },
+    /// The shortest path from a GC root to a node, avoiding weak edges: the edges from the root down.
+    PathToRoot { node: u32, offset: u32, limit: u32 },
     /// A node's dominators, from the node up to the root.
-    DominatorChain { node: u32 },
+    DominatorChain { node: u32, offset: u32, limit: u32 },
+    /// The nodes a node dominates (retains alone), by retained size.
+    DominatorChildren { node: u32, offset: u32, limit: u32 },
+    /// One node's row, looked up by V8's `@id`.
+    NodeById { id: u32 },
 }
 
 /// What the worker tells the page.

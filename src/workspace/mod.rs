@@ -11,7 +11,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
+use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
+use crate::snapshot::graph::NodeIdx;
 use crate::snapshot::parse::{SnapshotMeta, SnapshotParser};
+use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};
 
 pub use sniff::{sniff, Kind};
 
@@ -22,20 +25,28 @@ pub enum FileInfo {
     Snapshot(SnapshotInfo),
 }
 
-/// A heap snapshot's header and headline numbers.
+/// A heap snapshot's header, headline numbers, largest classes and largest objects.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SnapshotInfo {
     pub name: String,
     pub file_bytes: u64,
     pub meta: SnapshotMeta,
-    pub node_count: u64,
-    pub edge_count: u64,
+    pub summary: Summary,
 }
+
+/// Classes shown with a snapshot's first view; more come page by page.
+pub const FIRST_CLASSES: usize = 100;
+/// Largest objects shown with a snapshot's first view.
+pub const FIRST_OBJECTS: usize = 20;
 
 /// One page of answers to a [`Query`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum Answer {}
+#[serde(tag = "kind", content = "page")]
+pub enum Answer {
+    Classes(Page<ClassRow>),
+    Nodes(Page<NodeRow>),
+    Edges(Page<EdgeRow>),
+}
 
 /// A file being read.
 enum Loading {
@@ -46,7 +57,7 @@ enum Loading {
 
 /// A file that has been read and analysed.
 enum Loaded {
-    Snapshot(Box<SnapshotInfo>),
+    Snapshot(Box<HeapSnapshot>),
 }
 
 /// An entry of the workspace: a file on its way in or ready for queries.
@@ -100,25 +111,21 @@ impl Workspace {
             return Err(ErrorReport::new(format!("file #{handle} is not being read")));
         };
         feed_loading(&mut loading, &[], true).map_err(|e| located(&name, e))?;
-        progress(Progress { handle, phase: Phase::Analysing, done: 0, total: 1 });
-        let loaded = match loading {
+        let (loaded, info) = match loading {
             Loading::Sniffing(_) => return Err(located(&name, ErrorReport::new("the file is empty"))),
             Loading::Snapshot(parser) => {
                 let meta = parser.meta().cloned();
                 let graph = parser.finish().map_err(|e| located(&name, ErrorReport::new(e.to_string())))?;
                 let meta = meta.ok_or_else(|| located(&name, ErrorReport::new("no snapshot header")))?;
-                Loaded::Snapshot(Box::new(SnapshotInfo {
-                    name,
-                    file_bytes: read,
-                    node_count: graph.node_type.len() as u64,
-                    edge_count: graph.edge_type.len() as u64,
-                    meta,
-                }))
+                let total = AnalysisPhase::ALL.len() as u64;
+                let snapshot = HeapSnapshot::analyze_with_progress(graph, &mut |phase| {
+                    let done = AnalysisPhase::ALL.iter().position(|p| *p == phase).unwrap_or(0) as u64;
+                    progress(Progress { handle, phase: Phase::Analysing, done, total });
+                });
+                let summary = snapshot.summary(FIRST_CLASSES, FIRST_OBJECTS);
+                let info = FileInfo::Snapshot(SnapshotInfo { name, file_bytes: read, meta, summary });
+                (Loaded::Snapshot(Box::new(snapshot)), info)
             }
-        };
-        progress(Progress { handle, phase: Phase::Analysing, done: 1, total: 1 });
-        let info = match &loaded {
-            Loaded::Snapshot(info) => FileInfo::Snapshot((**info).clone()),
         };
         self.entries.insert(handle, Entry::Loaded(loaded));
         Ok(info)
@@ -127,9 +134,7 @@ impl Workspace {
     /// Answers a query about a loaded file.
     pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
         match self.entries.get(&handle) {
-            Some(Entry::Loaded(Loaded::Snapshot(_))) => {
-                Err(ErrorReport::new(format!("query {query:?} is not answered yet")))
-            }
+            Some(Entry::Loaded(Loaded::Snapshot(snapshot))) => snapshot_query(snapshot, query),
             _ => Err(ErrorReport::new(format!("file #{handle} is not loaded"))),
         }
     }
@@ -138,6 +143,48 @@ impl Workspace {
     pub fn close(&mut self, handle: Handle) {
         self.entries.remove(&handle);
     }
+}
+
+/// Answers a query about one snapshot; node indices from the page are checked, never trusted.
+fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, ErrorReport> {
+    let node = |n: u32| {
+        if (n as usize) < snapshot.n_nodes() {
+            Ok(NodeIdx(n))
+        } else {
+            Err(ErrorReport::new(format!(
+                "there is no node #{n}: the snapshot has {} nodes",
+                snapshot.n_nodes()
+            )))
+        }
+    };
+    Ok(match *query {
+        Query::Classes { offset, limit } => {
+            Answer::Classes(snapshot.classes_page(offset as usize, limit as usize))
+        }
+        Query::Instances { class, offset, limit } => {
+            Answer::Nodes(snapshot.class_instances(class, offset as usize, limit as usize))
+        }
+        Query::Edges { node: n, offset, limit } => {
+            Answer::Edges(snapshot.edges(node(n)?, offset as usize, limit as usize))
+        }
+        Query::Retainers { node: n, offset, limit } => {
+            Answer::Edges(snapshot.retainers(node(n)?, offset as usize, limit as usize))
+        }
+        Query::PathToRoot { node: n, offset, limit } => {
+            Answer::Edges(snapshot.path_to_root(node(n)?, offset as usize, limit as usize))
+        }
+        Query::DominatorChain { node: n, offset, limit } => {
+            Answer::Nodes(snapshot.dominator_chain(node(n)?, offset as usize, limit as usize))
+        }
+        Query::DominatorChildren { node: n, offset, limit } => {
+            Answer::Nodes(snapshot.dominator_children(node(n)?, offset as usize, limit as usize))
+        }
+        Query::NodeById { id } => {
+            let n =
+                snapshot.node_by_id(id).ok_or_else(|| ErrorReport::new(format!("no object has id @{id}")))?;
+            Answer::Nodes(Page { offset: 0, total: 1, rows: vec![snapshot.node_row(n)] })
+        }
+    })
 }
 
 /// Moves a chunk into the right reader, deciding the file's kind once the prefix allows it.

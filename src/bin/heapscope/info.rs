@@ -25,7 +25,8 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
     let shown = path.to_string_lossy().into_owned();
     let (meta, nodes, edges) = read_header_and_counts(&path).map_err(|e| format!("{shown}: {e}"))?;
     if json {
-        let out = serde_json::json!({ "file": shown, "meta": meta, "node_count": nodes, "edge_count": edges });
+        let out =
+            serde_json::json!({ "file": shown, "meta": meta, "node_count": nodes, "edge_count": edges });
         println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
         println!("{shown}");
