@@ -40,6 +40,8 @@ impl Ranged for TickedRange {
 pub(crate) struct Ticks {
     pub values: Vec<f64>,
     pub labels: Vec<String>,
+    /// Distance between ticks.
+    pub step: f64,
 }
 
 impl Ticks {
@@ -47,7 +49,7 @@ impl Ticks {
     pub fn label(&self, value: f64) -> String {
         self.values
             .iter()
-            .position(|v| (v - value).abs() <= 1e-9 * v.abs().max(1.0))
+            .position(|v| (v - value).abs() <= self.step * 1e-6)
             .map_or(String::new(), |i| self.labels[i].clone())
     }
 
@@ -77,13 +79,20 @@ fn linear_ticks(lo: f64, hi: f64, unit_size: f64, suffix: &str, max_ticks: usize
     let last = (hi_u / step).ceil() as i64;
     let values: Vec<f64> = (first..=last).map(|k| k as f64 * step * unit_size).collect();
     let labels = (first..=last).map(|k| format!("{:.*}{suffix}", decimals, k as f64 * step)).collect();
-    Ticks { values, labels }
+    Ticks { values, labels, step: step * unit_size }
 }
 
 /// Byte ticks from 0 to at least `max_bytes`.
 pub(crate) fn byte_ticks(max_bytes: f64) -> Ticks {
-    let units = [(1.0, " B"), (1024.0, " KB"), (1024.0 * 1024.0, " MB"), (1024f64.powi(3), " GB"), (1024f64.powi(4), " TB")];
-    let (size, suffix) = units.iter().rev().find(|(size, _)| max_bytes >= *size * 2.0).copied().unwrap_or(units[0]);
+    let units = [
+        (1.0, " B"),
+        (1024.0, " KB"),
+        (1024.0 * 1024.0, " MB"),
+        (1024f64.powi(3), " GB"),
+        (1024f64.powi(4), " TB"),
+    ];
+    let (size, suffix) =
+        units.iter().rev().find(|(size, _)| max_bytes >= *size * 2.0).copied().unwrap_or(units[0]);
     linear_ticks(0.0, max_bytes, size, suffix, 6)
 }
 
@@ -117,7 +126,7 @@ pub(crate) fn time_ticks(t0: f64, t1: f64, wall_clock: bool) -> Ticks {
         .iter()
         .map(|&t| if wall_clock { clock_label(t, step) } else { elapsed_label(t - t0, step) })
         .collect();
-    Ticks { values, labels }
+    Ticks { values, labels, step }
 }
 
 fn clock_label(t: f64, step: f64) -> String {
@@ -135,16 +144,30 @@ fn clock_label(t: f64, step: f64) -> String {
 
 fn elapsed_label(ms: f64, step: f64) -> String {
     if step < 1000.0 {
-        let decimals = if step >= 100.0 { 1 } else if step >= 10.0 { 2 } else { 3 };
+        let decimals = if step >= 100.0 {
+            1
+        } else if step >= 10.0 {
+            2
+        } else {
+            3
+        };
         format!("{:.*} s", decimals, ms / 1000.0)
     } else if step < 60_000.0 {
         format!("{:.0} s", ms / 1000.0)
     } else if step < 3_600_000.0 {
         let minutes = ms / 60_000.0;
-        if minutes.fract() == 0.0 { format!("{minutes:.0} min") } else { format!("{minutes:.1} min") }
+        if minutes.fract() == 0.0 {
+            format!("{minutes:.0} min")
+        } else {
+            format!("{minutes:.1} min")
+        }
     } else {
         let hours = ms / 3_600_000.0;
-        if hours.fract() == 0.0 { format!("{hours:.0} h") } else { format!("{hours:.1} h") }
+        if hours.fract() == 0.0 {
+            format!("{hours:.0} h")
+        } else {
+            format!("{hours:.1} h")
+        }
     }
 }
 

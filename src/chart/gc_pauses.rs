@@ -3,7 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::{axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry};
+use super::{
+    axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry,
+};
 use super::{HEIGHT, WIDTH};
 use crate::metrics::trend::TrendReport;
 use crate::metrics::{GcKind, Histogram, MetricsFile, TimeBase};
@@ -35,7 +37,10 @@ fn histogram_dots(histograms: &[Histogram]) -> (Vec<Dot>, Option<TimeBase>) {
         };
         time_base = Some(h.time_base);
         for w in h.snapshots.windows(2) {
-            let (Some(c0), Some(c1), Some(s0), Some(s1)) = (w[0].count, w[1].count, w[0].sum, w[1].sum) else { continue };
+            let (Some(c0), Some(c1), Some(s0), Some(s1)) = (w[0].count, w[1].count, w[0].sum, w[1].sum)
+            else {
+                continue;
+            };
             if c1 > c0 && s1 >= s0 {
                 dots.push((w[1].t_ms, (s1 - s0) / (c1 - c0) * 1000.0, color));
             }
@@ -65,7 +70,8 @@ pub fn gc_pause_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[C
     let mut title = String::from("GC pauses");
     if let Some(gc) = &report.gc {
         let p95 = gc.pause_p95_ms.map_or(String::new(), |p| format!(", p95 {p:.1} ms"));
-        let share = gc.gc_time_fraction.map_or(String::new(), |f| format!(", {:.1}% of the time in GC", f * 100.0));
+        let share =
+            gc.gc_time_fraction.map_or(String::new(), |f| format!(", {:.1}% of the time in GC", f * 100.0));
         title = format!("GC pauses: {} GCs ({} major){p95}{share}", gc.count, gc.major);
     }
     let Some(time_base) = time_base.filter(|_| !dots.is_empty()) else {
@@ -82,12 +88,20 @@ pub fn gc_pause_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[C
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
-        let _ = draw(&root, &title, &dots, per_interval, &all_markers, time_base).and_then(|()| root.present());
+        let _ =
+            draw(&root, &title, &dots, per_interval, &all_markers, time_base).and_then(|()| root.present());
     }
     svg
 }
 
-fn draw(root: &super::Area<'_>, title: &str, dots: &[Dot], per_interval: bool, markers: &[ChartMarker], time_base: TimeBase) -> DrawResult {
+fn draw(
+    root: &super::Area<'_>,
+    title: &str,
+    dots: &[Dot],
+    per_interval: bool,
+    markers: &[ChartMarker],
+    time_base: TimeBase,
+) -> DrawResult {
     root.fill(&WHITE)?;
     let t0 = dots.iter().map(|d| d.0).fold(f64::INFINITY, f64::min);
     let t1 = dots.iter().map(|d| d.0).fold(f64::NEG_INFINITY, f64::max);
@@ -99,7 +113,12 @@ fn draw(root: &super::Area<'_>, title: &str, dots: &[Dot], per_interval: bool, m
     let legend = [("minor", MINOR), ("major", MAJOR), ("other", OTHER)]
         .into_iter()
         .filter(|(_, color)| dots.iter().any(|d| d.2 == *color))
-        .map(|(name, color)| LegendEntry { label: format!("{name}{suffix}"), color, dashed: false, dot: true })
+        .map(|(name, color)| LegendEntry {
+            label: format!("{name}{suffix}"),
+            color,
+            dashed: false,
+            dot: true,
+        })
         .collect::<Vec<_>>();
     draw_header(root, title, &legend)?;
     let mut chart = build_plot(root, &x_axis, (t0, t1), &y_ticks, "pause")?;

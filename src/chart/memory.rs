@@ -3,7 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::{axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry};
+use super::{
+    axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry,
+};
 use super::{HEIGHT, MAX_POINTS_PER_SERIES, WIDTH};
 use crate::metrics::downsample::lttb;
 use crate::metrics::trend::{SeriesTrend, TrendReport};
@@ -20,15 +22,21 @@ const ROLES: [(Role, &str, RGBColor); 5] = [
 const FLOOR_COLOR: RGBColor = RGBColor(20, 140, 60);
 const TREND_COLOR: RGBColor = RGBColor(214, 39, 40);
 
-/// The series drawn for a role: the one with most samples on the chart's clock.
+/// The series drawn for a role: on the chart's clock, sampled series before those derived from GC logs
+/// (which only see the heap at GCs), then the one with most samples.
 fn series_for<'a>(file: &'a MetricsFile, role: Role, time_base: TimeBase) -> Option<&'a Series> {
-    file.series.iter().filter(|s| s.role == Some(role) && s.time_base == time_base && !s.is_empty()).max_by_key(|s| s.len())
+    file.series
+        .iter()
+        .filter(|s| s.role == Some(role) && s.time_base == time_base && !s.is_empty())
+        .max_by_key(|s| (!s.name.ends_with("_after_gc"), s.len()))
 }
 
 /// The chart's clock: that of the series which decided the verdict, else of the first memory series.
 fn chart_time_base(file: &MetricsFile, report: &TrendReport) -> Option<TimeBase> {
     let decider = report.series.iter().find(|s| Some(display(s)) == report.verdict_series);
-    decider.map(|s| s.time_base).or_else(|| file.series.iter().find(|s| s.role.is_some()).map(|s| s.time_base))
+    decider
+        .map(|s| s.time_base)
+        .or_else(|| file.series.iter().find(|s| s.role.is_some()).map(|s| s.time_base))
 }
 
 fn display(s: &SeriesTrend) -> String {
@@ -46,8 +54,10 @@ pub fn memory_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[Cha
     let Some(time_base) = chart_time_base(file, report) else {
         return message_svg(&title, "no memory series to draw");
     };
-    let drawn: Vec<(&Series, &str, RGBColor)> =
-        ROLES.iter().filter_map(|&(role, name, color)| Some((series_for(file, role, time_base)?, name, color))).collect();
+    let drawn: Vec<(&Series, &str, RGBColor)> = ROLES
+        .iter()
+        .filter_map(|&(role, name, color)| Some((series_for(file, role, time_base)?, name, color)))
+        .collect();
     if drawn.is_empty() {
         return message_svg(&title, "no memory series to draw");
     }
@@ -63,19 +73,28 @@ pub fn memory_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[Cha
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let trends = trends_to_draw(report, &drawn, time_base);
         // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
-        let _ = draw(&root, &title, report, &drawn, &trends, &all_markers, time_base).and_then(|()| root.present());
+        let _ = draw(&root, &title, report, &drawn, &trends, &all_markers, time_base)
+            .and_then(|()| root.present());
     }
     svg
 }
 
 /// The trends drawn: the verdict series' and that of the heap-used series on the chart.
-fn trends_to_draw<'a>(report: &'a TrendReport, drawn: &[(&Series, &str, RGBColor)], time_base: TimeBase) -> Vec<&'a SeriesTrend> {
-    let heap_used = drawn.iter().find(|(s, _, _)| s.role == Some(Role::HeapUsed)).map(|(s, _, _)| s.name.as_str());
+fn trends_to_draw<'a>(
+    report: &'a TrendReport,
+    drawn: &[(&Series, &str, RGBColor)],
+    time_base: TimeBase,
+) -> Vec<&'a SeriesTrend> {
+    let heap_used =
+        drawn.iter().find(|(s, _, _)| s.role == Some(Role::HeapUsed)).map(|(s, _, _)| s.name.as_str());
     report
         .series
         .iter()
         .filter(|t| t.time_base == time_base && t.floor_start.is_some())
-        .filter(|t| Some(display(t)) == report.verdict_series || (t.role == Some(Role::HeapUsed) && Some(t.name.as_str()) == heap_used))
+        .filter(|t| {
+            Some(display(t)) == report.verdict_series
+                || (t.role == Some(Role::HeapUsed) && Some(t.name.as_str()) == heap_used)
+        })
         .collect()
 }
 
@@ -95,11 +114,28 @@ fn draw(
     let max_value = drawn.iter().flat_map(|(s, _, _)| s.values.iter()).copied().fold(0.0, f64::max);
     let x_axis = time_axis(t0, t1, time_base);
     let y_ticks = axis::byte_ticks(max_value.max(1.0));
-    let mut legend: Vec<LegendEntry> =
-        drawn.iter().map(|(_, name, color)| LegendEntry { label: name.to_string(), color: *color, dashed: false, dot: false }).collect();
+    let mut legend: Vec<LegendEntry> = drawn
+        .iter()
+        .map(|(_, name, color)| LegendEntry {
+            label: name.to_string(),
+            color: *color,
+            dashed: false,
+            dot: false,
+        })
+        .collect();
     if !trends.is_empty() {
-        legend.push(LegendEntry { label: "post-GC floor".into(), color: FLOOR_COLOR, dashed: false, dot: true });
-        legend.push(LegendEntry { label: "floor trend".into(), color: TREND_COLOR, dashed: true, dot: false });
+        legend.push(LegendEntry {
+            label: "post-GC floor".into(),
+            color: FLOOR_COLOR,
+            dashed: false,
+            dot: true,
+        });
+        legend.push(LegendEntry {
+            label: "floor trend".into(),
+            color: TREND_COLOR,
+            dashed: true,
+            dot: false,
+        });
     }
     let full_title = match &report.verdict_series {
         Some(series) => format!("{title} ({series})"),
@@ -116,7 +152,10 @@ fn draw(
         chart.draw_series(trend.floor.iter().map(|p| Circle::new((p[0], p[1]), 4, FLOOR_COLOR.filled())))?;
         if let (Some(start), Some(end)) = (trend.floor_start, trend.floor_end) {
             let span_ms = trend.span_s * 1000.0;
-            let series_end = drawn.iter().find(|(s, _, _)| s.name == trend.name).and_then(|(s, _, _)| s.t_ms.last().copied());
+            let series_end = drawn
+                .iter()
+                .find(|(s, _, _)| s.name == trend.name)
+                .and_then(|(s, _, _)| s.t_ms.last().copied());
             let end_t = series_end.unwrap_or(t1);
             let line = vec![(end_t - span_ms, start), (end_t, end)];
             chart.draw_series(DashedLineSeries::new(line, 10, 6, TREND_COLOR.stroke_width(2)))?;

@@ -65,10 +65,14 @@ fn draw_header(root: &Area<'_>, title: &str, legend: &[LegendEntry]) -> DrawResu
         } else {
             root.draw(&PathElement::new(vec![(x, y), (x + 22, y)], style))?;
         }
-        root.draw_text(&entry.label, &font(LABEL_SIZE).color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Left,
-            plotters::style::text_anchor::VPos::Center,
-        )), (x + 28, y))?;
+        root.draw_text(
+            &entry.label,
+            &font(LABEL_SIZE).color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Center,
+            )),
+            (x + 28, y),
+        )?;
         x += 28 + text::text_width(&entry.label, LABEL_SIZE) + 18;
     }
     Ok(())
@@ -101,14 +105,10 @@ fn build_plot<'a, 'b>(
     y_desc: &str,
 ) -> DrawResult<ChartContext<'a, SVGBackend<'b>, Coord>> {
     let plot = root.margin(HEADER_HEIGHT, 12, 8, 24);
-    let mut chart = ChartBuilder::on(&plot)
-        .x_label_area_size(48)
-        .y_label_area_size(84)
-        .build_cartesian_2d(
-            axis::TickedRange { lo: t0, hi: t1, ticks: x.ticks.values.clone() },
-            axis::TickedRange { lo: y_ticks.first(), hi: y_ticks.last(), ticks: y_ticks.values.clone() },
-        )
-        ?;
+    let mut chart = ChartBuilder::on(&plot).x_label_area_size(48).y_label_area_size(84).build_cartesian_2d(
+        axis::TickedRange { lo: t0, hi: t1, ticks: x.ticks.values.clone() },
+        axis::TickedRange { lo: y_ticks.first(), hi: y_ticks.last(), ticks: y_ticks.values.clone() },
+    )?;
     let x_label = |v: &f64| x.ticks.label(*v);
     let y_label = |v: &f64| y_ticks.label(*v);
     chart
@@ -122,20 +122,26 @@ fn build_plot<'a, 'b>(
         .x_desc(x.desc.clone())
         .y_desc(y_desc)
         .bold_line_style(RGBColor(225, 225, 225))
-        .draw()
-        ?;
+        .draw()?;
     Ok(chart)
 }
 
 /// Draws vertical dashed lines with labels at the given times (those inside the x range).
-fn draw_markers(chart: &mut ChartContext<'_, SVGBackend<'_>, Coord>, markers: &[ChartMarker], (t0, t1): (f64, f64), (y0, y1): (f64, f64)) -> DrawResult {
+fn draw_markers(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Coord>,
+    markers: &[ChartMarker],
+    (t0, t1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> DrawResult {
     let color = RGBColor(90, 90, 90);
     for (k, (t, label)) in markers.iter().filter(|(t, _)| (t0..=t1).contains(t)).enumerate() {
         chart.draw_series(DashedLineSeries::new(vec![(*t, y0), (*t, y1)], 4, 4, color.stroke_width(1)))?;
         let y = y1 - (y1 - y0) * (0.02 + 0.06 * (k % 2) as f64);
-        chart
-            .draw_series(std::iter::once(Text::new(format!(" {label}"), (*t, y), font(LABEL_SIZE - 2.0).color(&color))))
-            ?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {label}"),
+            (*t, y),
+            font(LABEL_SIZE - 2.0).color(&color),
+        )))?;
     }
     Ok(())
 }

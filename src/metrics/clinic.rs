@@ -135,7 +135,10 @@ pub(crate) fn parse_process_stat(file_name: &str, bytes: &[u8]) -> Result<Metric
         };
         let len = usize::from(u16::from_be_bytes([header[0], header[1]]));
         let Some(message) = bytes.get(pos + 2..pos + 2 + len) else {
-            file.skip(0, format!("frame {frame_no}: {len} bytes announced, the file ends at byte {}", bytes.len()));
+            file.skip(
+                0,
+                format!("frame {frame_no}: {len} bytes announced, the file ends at byte {}", bytes.len()),
+            );
             break;
         };
         pos += 2 + len;
@@ -147,11 +150,17 @@ pub(crate) fn parse_process_stat(file_name: &str, bytes: &[u8]) -> Result<Metric
                     }
                 }
             }
-            None => file.skip(0, format!("frame {frame_no} at byte {} is not a ProcessStat message", pos - len - 2)),
+            None => file
+                .skip(0, format!("frame {frame_no} at byte {} is not a ProcessStat message", pos - len - 2)),
         }
     }
     if series[0].is_empty() && series[2].is_empty() {
-        return Err(MetricsError::invalid(file_name, 1, "length-prefixed ProcessStat protobuf frames", "(undecodable bytes)"));
+        return Err(MetricsError::invalid(
+            file_name,
+            1,
+            "length-prefixed ProcessStat protobuf frames",
+            "(undecodable bytes)",
+        ));
     }
     file.series = series.into_iter().filter(|s| !s.is_empty()).collect();
     Ok(file)
@@ -172,7 +181,12 @@ struct Clock {
 
 pub(crate) fn parse_system_info(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, MetricsError> {
     let info: SystemInfo = serde_json::from_slice(bytes).map_err(|e| {
-        MetricsError::invalid(file_name, e.line(), "clinic systeminfo JSON with clock.hrtime and clock.unixtime", &e.to_string())
+        MetricsError::invalid(
+            file_name,
+            e.line(),
+            "clinic systeminfo JSON with clock.hrtime and clock.unixtime",
+            &e.to_string(),
+        )
     })?;
     let mut file = MetricsFile::new(file_name, Format::ClinicSystemInfo);
     let hrtime_ms = info.clock.hrtime.0 * 1e3 + info.clock.hrtime.1 * 1e-6;
@@ -210,7 +224,12 @@ fn arg(event: &TraceEvent, key: &str) -> Option<f64> {
 
 pub(crate) fn parse_trace_event(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, MetricsError> {
     let trace: TraceFile = serde_json::from_slice(bytes).map_err(|e| {
-        MetricsError::invalid(file_name, e.line(), "Chrome trace-event JSON ({\"traceEvents\":[...]})", &e.to_string())
+        MetricsError::invalid(
+            file_name,
+            e.line(),
+            "Chrome trace-event JSON ({\"traceEvents\":[...]})",
+            &e.to_string(),
+        )
     })?;
     let mut file = MetricsFile::new(file_name, Format::ClinicTraceEvent);
     let mut open: Option<&TraceEvent> = None;
@@ -236,14 +255,21 @@ pub(crate) fn parse_trace_event(file_name: &str, bytes: &[u8]) -> Result<Metrics
                     reason: begin.args.get("type").and_then(|t| t.as_str()).map(str::to_string),
                 });
             }
-            _ => file.skip(0, format!("{} {} event at ts {} has no matching begin", event.name, event.ph, event.ts)),
+            _ => file.skip(
+                0,
+                format!("{} {} event at ts {} has no matching begin", event.name, event.ph, event.ts),
+            ),
         }
     }
     if file.gc_events.is_empty() {
         file.gc_events = complete_gc_events(&trace.trace_events);
     }
     if file.gc_events.is_empty() {
-        return Err(MetricsError::no_samples(file_name, Format::ClinicTraceEvent.name(), "expected MinorGC/MajorGC or V8.GC* trace events"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            Format::ClinicTraceEvent.name(),
+            "expected MinorGC/MajorGC or V8.GC* trace events",
+        ));
     }
     file.gc_events.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
     let mut used = Series::new("heap_used_after_gc", Vec::new(), Unit::Bytes, TimeBase::Monotonic);
@@ -268,9 +294,9 @@ fn complete_gc_events(events: &[TraceEvent]) -> Vec<GcEvent> {
             let kind = match e.name.as_str() {
                 "V8.GCScavenger" => GcKind::Minor,
                 "V8.GCFinalizeMC" | "V8.GCFinalizeMCReduceMemory" | "V8.GCCompactor" => GcKind::Major,
-                "V8.GCIncrementalMarking" | "V8.GCIncrementalMarkingStart" | "V8.GCIncrementalMarkingFinalize" => {
-                    GcKind::Incremental
-                }
+                "V8.GCIncrementalMarking"
+                | "V8.GCIncrementalMarkingStart"
+                | "V8.GCIncrementalMarkingFinalize" => GcKind::Incremental,
                 "V8.GCPhantomHandleProcessingCallback" => GcKind::WeakCallbacks,
                 _ => return None,
             };

@@ -43,12 +43,17 @@ pub fn combine(mut files: Vec<MetricsFile>) -> MetricsFile {
     if let Some(offset) = out.monotonic_offset_ms {
         shift(&mut out, TimeBase::Monotonic, offset);
     }
-    let start = out.process_start_epoch_ms.or_else(|| start_from_snapshots(&out.gc_events, &out.markers)).or_else(|| {
-        let s = out.series.iter().find(|s| s.name.ends_with("process_start_time_seconds"))?;
-        let start = s.values.last()? * 1000.0;
-        out.notes.push("--trace-gc times placed on the clock with process_start_time_seconds (1 s precision)".into());
-        Some(start)
-    });
+    let start = out
+        .process_start_epoch_ms
+        .or_else(|| start_from_snapshots(&out.gc_events, &out.markers))
+        .or_else(|| {
+            let s = out.series.iter().find(|s| s.name.ends_with("process_start_time_seconds"))?;
+            let start = s.values.last()? * 1000.0;
+            out.notes.push(
+                "--trace-gc times placed on the clock with process_start_time_seconds (1 s precision)".into(),
+            );
+            Some(start)
+        });
     if let Some(start) = start {
         out.process_start_epoch_ms = Some(start);
         shift(&mut out, TimeBase::ProcessStart, start);
@@ -83,7 +88,9 @@ fn shift(file: &mut MetricsFile, from: TimeBase, offset_ms: f64) {
 fn start_from_snapshots(events: &[GcEvent], markers: &[Marker]) -> Option<f64> {
     let starts: Vec<f64> = markers
         .iter()
-        .filter(|m| m.time_base == TimeBase::Epoch && m.label.starts_with("snapshot") && m.label.ends_with("start"))
+        .filter(|m| {
+            m.time_base == TimeBase::Epoch && m.label.starts_with("snapshot") && m.label.ends_with("start")
+        })
         .map(|m| m.t_ms)
         .collect();
     let mut bursts: Vec<f64> = Vec::new();

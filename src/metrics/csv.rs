@@ -136,7 +136,8 @@ mod tests {
 
     #[test]
     fn quoted_fields_sep_line_and_crlf() {
-        let mut r = CsvReader::new("sep=;\r\n\"Time\";\"a \"\"b\"\"\"\r\n\r\n2024-01-01 00:00:00;\"1;2\"\r\n");
+        let mut r =
+            CsvReader::new("sep=;\r\n\"Time\";\"a \"\"b\"\"\"\r\n\r\n2024-01-01 00:00:00;\"1;2\"\r\n");
         assert_eq!(r.delimiter, b';');
         assert_eq!(r.next_record(), Some((2, vec!["Time".into(), "a \"b\"".into()])));
         assert_eq!(r.next_record(), Some((4, vec!["2024-01-01 00:00:00".into(), "1;2".into()])));

@@ -26,7 +26,11 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
                 _ => String::new(),
             };
             let phase = event.trim_start_matches("snapshot").trim_start_matches(['_', '-', ' ']);
-            let label = if phase.is_empty() { format!("snapshot{index}") } else { format!("snapshot{index} {phase}") };
+            let label = if phase.is_empty() {
+                format!("snapshot{index}")
+            } else {
+                format!("snapshot{index} {phase}")
+            };
             file.markers.push(Marker { t_ms, time_base: TimeBase::Ordinal, label });
         }
         if record.fields.iter().any(|(k, v)| k.contains('.') && matches!(v, FieldValue::Number(_))) {
@@ -34,7 +38,11 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         }
     })?;
     if n_events == 0 {
-        return Err(MetricsError::no_samples(file_name, Format::Events.name(), "expected {\"timestamp\":…,\"event\":…} lines"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            Format::Events.name(),
+            "expected {\"timestamp\":…,\"event\":…} lines",
+        ));
     }
     for marker in &mut file.markers {
         marker.time_base = sink.time_base();
@@ -47,6 +55,7 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
 /// Bytes of `--max-old-space-size=N` (MiB) when the text contains it.
 pub(crate) fn max_old_space_size(text: &str) -> Option<f64> {
     let rest = &text[text.find("--max-old-space-size")? + "--max-old-space-size".len()..];
-    let digits: String = rest.trim_start_matches(['=', ' ']).chars().take_while(char::is_ascii_digit).collect();
+    let digits: String =
+        rest.trim_start_matches(['=', ' ']).chars().take_while(char::is_ascii_digit).collect();
     digits.parse::<f64>().ok().map(|mib| mib * 1024.0 * 1024.0)
 }

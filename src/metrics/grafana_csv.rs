@@ -104,7 +104,12 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let mut set = SeriesSet::default();
     let mut n_samples = 0;
-    let mut add = |file: &mut MetricsFile, set: &mut SeriesSet, line: usize, legend: &str, t_ms: f64, cell: &str| {
+    let mut add = |file: &mut MetricsFile,
+                   set: &mut SeriesSet,
+                   line: usize,
+                   legend: &str,
+                   t_ms: f64,
+                   cell: &str| {
         let Some((value, cell_unit)) = parse_formatted(cell) else {
             if !cell.trim().is_empty() {
                 file.skip(line, format!("expected a number in column `{legend}`, found `{}`", excerpt(cell)));
@@ -124,9 +129,13 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         series.push(t_ms, value);
         n_samples += 1;
     };
-    if let (Some(series_col), Some(time_col), Some(value_col)) = (column("Series"), column("Time"), column("Value")) {
+    if let (Some(series_col), Some(time_col), Some(value_col)) =
+        (column("Series"), column("Time"), column("Value"))
+    {
         while let Some((line, cells)) = reader.next_record() {
-            let (Some(legend), Some(time), Some(value)) = (cells.get(series_col), cells.get(time_col), cells.get(value_col)) else {
+            let (Some(legend), Some(time), Some(value)) =
+                (cells.get(series_col), cells.get(time_col), cells.get(value_col))
+            else {
                 file.skip(line, "expected Series, Time and Value cells");
                 continue;
             };
@@ -138,11 +147,23 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     } else {
         let time_col = column("Time").or_else(|| column("Timestamp")).unwrap_or(0);
         if header.len() < 2 {
-            return Err(MetricsError::invalid(file_name, header_line, "a Time column and series columns", &header.join(",")));
+            return Err(MetricsError::invalid(
+                file_name,
+                header_line,
+                "a Time column and series columns",
+                &header.join(","),
+            ));
         }
         while let Some((line, cells)) = reader.next_record() {
             let Some(t_ms) = cells.get(time_col).and_then(|c| parse_time(c)) else {
-                file.skip(line, format!("expected a time in column {}, found `{}`", time_col + 1, excerpt(cells.get(time_col).map_or("", |c| c))));
+                file.skip(
+                    line,
+                    format!(
+                        "expected a time in column {}, found `{}`",
+                        time_col + 1,
+                        excerpt(cells.get(time_col).map_or("", |c| c))
+                    ),
+                );
                 continue;
             };
             for (col, cell) in cells.iter().enumerate() {
@@ -155,7 +176,11 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         }
     }
     if n_samples == 0 {
-        return Err(MetricsError::no_samples(file_name, Format::GrafanaCsv.name(), "expected a Time column and numeric series columns"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            Format::GrafanaCsv.name(),
+            "expected a Time column and numeric series columns",
+        ));
     }
     file.series = set.into_series();
     Ok(file)

@@ -21,7 +21,9 @@ pub(crate) fn field_info(name: &str) -> Option<(Unit, Option<Role>)> {
         | "peak_malloced_memory"
         | "total_global_handles_size"
         | "used_global_handles_size" => (Unit::Bytes, None),
-        "number_of_native_contexts" | "number_of_detached_contexts" | "does_zap_garbage" => (Unit::Count, None),
+        "number_of_native_contexts" | "number_of_detached_contexts" | "does_zap_garbage" => {
+            (Unit::Count, None)
+        }
         _ => return None,
     })
 }

@@ -165,7 +165,10 @@ impl MetricsFile {
         if self.n_skipped > listed {
             self.warnings.push(Warning {
                 line: 0,
-                message: format!("{} unreadable lines in all; only the first {listed} are listed", self.n_skipped),
+                message: format!(
+                    "{} unreadable lines in all; only the first {listed} are listed",
+                    self.n_skipped
+                ),
             });
         }
     }

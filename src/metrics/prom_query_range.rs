@@ -38,14 +38,28 @@ struct ResultSeries {
 pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, MetricsError> {
     let mut file = MetricsFile::new(file_name, Format::PromQueryRange);
     let answer: Answer = serde_json::from_slice(bytes).map_err(|e| {
-        MetricsError::invalid(file_name, e.line(), "Prometheus API JSON ({\"status\",\"data\":{\"resultType\",\"result\"}})", &e.to_string())
+        MetricsError::invalid(
+            file_name,
+            e.line(),
+            "Prometheus API JSON ({\"status\",\"data\":{\"resultType\",\"result\"}})",
+            &e.to_string(),
+        )
     })?;
     if answer.status != "success" {
         let error = answer.error.unwrap_or_default();
-        return Err(MetricsError::invalid(file_name, 0, "a successful query answer", &format!("status {} {error}", answer.status)));
+        return Err(MetricsError::invalid(
+            file_name,
+            0,
+            "a successful query answer",
+            &format!("status {} {error}", answer.status),
+        ));
     }
     let Some(data) = answer.data else {
-        return Err(MetricsError::no_samples(file_name, Format::PromQueryRange.name(), "the answer has no data"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            Format::PromQueryRange.name(),
+            "the answer has no data",
+        ));
     };
     if !matches!(data.result_type.as_str(), "matrix" | "vector") {
         return Err(MetricsError::invalid(file_name, 0, "resultType matrix or vector", &data.result_type));
@@ -61,14 +75,21 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
             match parse_value(&text) {
                 Some(v) if v.is_finite() => series.push(t_s * 1000.0, v),
                 Some(_) => {}
-                None => file.skip(0, format!("{}: expected a number as value string, found `{text}`", series.display_name())),
+                None => file.skip(
+                    0,
+                    format!("{}: expected a number as value string, found `{text}`", series.display_name()),
+                ),
             }
         }
         series.sort_by_time();
         file.series.push(series);
     }
     if file.series.iter().all(Series::is_empty) {
-        return Err(MetricsError::no_samples(file_name, Format::PromQueryRange.name(), "the result is empty"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            Format::PromQueryRange.name(),
+            "the result is empty",
+        ));
     }
     Ok(file)
 }

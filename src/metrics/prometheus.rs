@@ -77,7 +77,8 @@ struct Sample<'a> {
 
 /// Splits `name{k="v",...} value [timestamp] [# exemplar]`; the error says what was expected.
 fn parse_sample(line: &str) -> Result<Sample<'_>, &'static str> {
-    let name_end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(line.len());
+    let name_end =
+        line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(line.len());
     if name_end == 0 {
         return Err("a metric name");
     }
@@ -89,7 +90,8 @@ fn parse_sample(line: &str) -> Result<Sample<'_>, &'static str> {
     }
     let rest = rest.split(" # ").next().unwrap_or(rest);
     let mut parts = rest.split_whitespace();
-    let value = parse_value(parts.next().ok_or("a value after the name")?).ok_or("a number, NaN or +Inf as value")?;
+    let value =
+        parse_value(parts.next().ok_or("a value after the name")?).ok_or("a number, NaN or +Inf as value")?;
     let timestamp = match parts.next() {
         Some(t) => Some(t.parse::<f64>().map_err(|_| "a timestamp after the value")?),
         None => None,
@@ -98,7 +100,10 @@ fn parse_sample(line: &str) -> Result<Sample<'_>, &'static str> {
 }
 
 /// Reads `k="v",...}` and returns what follows the closing brace.
-fn parse_labels<'a>(mut rest: &'a str, labels: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Result<&'a str, &'static str> {
+fn parse_labels<'a>(
+    mut rest: &'a str,
+    labels: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<&'a str, &'static str> {
     loop {
         rest = rest.trim_start_matches([' ', ',']);
         if let Some(after) = rest.strip_prefix('}') {
@@ -233,9 +238,20 @@ impl Reader {
         series.push(t_ms, sample.value);
     }
 
-    fn add_histogram_sample(&mut self, family: &str, part: &str, sample: &Sample<'_>, t_ms: f64, time_base: TimeBase) {
-        let labels: Vec<(String, String)> =
-            sample.labels.iter().filter(|(k, _)| k != "le").map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    fn add_histogram_sample(
+        &mut self,
+        family: &str,
+        part: &str,
+        sample: &Sample<'_>,
+        t_ms: f64,
+        time_base: TimeBase,
+    ) {
+        let labels: Vec<(String, String)> = sample
+            .labels
+            .iter()
+            .filter(|(k, _)| k != "le")
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let mut key = family.to_string();
         for (k, v) in &labels {
             key.push('\0');
@@ -246,7 +262,12 @@ impl Reader {
         let next = self.histograms.len();
         let idx = *self.histogram_index.entry(key).or_insert(next);
         if idx == next {
-            self.histograms.push(Histogram { name: family.to_string(), labels, time_base, snapshots: Vec::new() });
+            self.histograms.push(Histogram {
+                name: family.to_string(),
+                labels,
+                time_base,
+                snapshots: Vec::new(),
+            });
         }
         let histogram = &mut self.histograms[idx];
         if histogram.snapshots.last().is_none_or(|s| s.t_ms != t_ms) {
@@ -275,7 +296,10 @@ impl Reader {
                     self.scrape_time_ms = Some(t);
                     self.new_scrape();
                 }
-                None => file.skip(line_no, format!("expected `# SCRAPE <epoch_ms> <ISO time>`, found `{}`", excerpt(line))),
+                None => file.skip(
+                    line_no,
+                    format!("expected `# SCRAPE <epoch_ms> <ISO time>`, found `{}`", excerpt(line)),
+                ),
             },
             Some(kind @ ("HELP" | "TYPE")) => {
                 let Some(name) = words.next() else { return };
@@ -333,12 +357,21 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         }
     }
     if reader.n_samples == 0 && reader.no_data.is_empty() {
-        return Err(MetricsError::no_samples(file_name, format.name(), "expected lines like `metric_name{label=\"v\"} 1.5`"));
+        return Err(MetricsError::no_samples(
+            file_name,
+            format.name(),
+            "expected lines like `metric_name{label=\"v\"} 1.5`",
+        ));
     }
     let mut no_data: Vec<_> = reader.no_data.into_iter().collect();
     no_data.sort();
     for (name, n) in no_data {
-        file.warn(0, format!("{n} samples of {name} are prom-client's \"no data\" value (int64 max) and were left out"));
+        file.warn(
+            0,
+            format!(
+                "{n} samples of {name} are prom-client's \"no data\" value (int64 max) and were left out"
+            ),
+        );
     }
     if reader.time_base == Some(TimeBase::Ordinal) && reader.scrape_ordinal > 0 {
         file.warn(0, "the scrapes carry no timestamps: samples are placed by scrape order, not time");

@@ -113,6 +113,10 @@ impl<'de> Visitor<'de> for NestedVisitor {
         Ok(Nested::Value(FieldValue::Other))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if self.depth >= 2 {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Nested::Value(FieldValue::Other));
+        }
         let mut fields = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
             if self.depth == 0 {
@@ -143,10 +147,6 @@ struct NestedSeed {
 impl<'de> de::DeserializeSeed<'de> for NestedSeed {
     type Value = Nested<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        if self.depth >= 2 {
-            IgnoredAny::deserialize(d)?;
-            return Ok(Nested::Value(FieldValue::Other));
-        }
         d.deserialize_any(NestedVisitor { depth: self.depth })
     }
 }
@@ -183,7 +183,8 @@ pub(crate) fn for_each_json_record<'a>(
         }
         match serde_json::from_str::<FlatRecord<'a>>(trimmed) {
             Ok(record) => each(file, idx + 1, record),
-            Err(e) => file.skip(idx + 1, format!("expected a JSON object per line ({e}), found `{}`", excerpt(line))),
+            Err(e) => file
+                .skip(idx + 1, format!("expected a JSON object per line ({e}), found `{}`", excerpt(line))),
         }
     }
     Ok(())
@@ -194,7 +195,10 @@ pub(crate) fn for_each_json_record<'a>(
 enum TimeKind {
     Epoch,
     /// Relative numbers: seconds when `seconds`, else milliseconds.
-    Relative { seconds: bool, base: TimeBase },
+    Relative {
+        seconds: bool,
+        base: TimeBase,
+    },
     Ordinal,
 }
 
@@ -232,7 +236,10 @@ impl SampleSink {
         }
         let Some(field) = self.time_field.as_deref() else {
             if self.time_kind.is_none() {
-                file.warn(line, "records have no time field (timestamp, time, ts...); samples are in file order");
+                file.warn(
+                    line,
+                    "records have no time field (timestamp, time, ts...); samples are in file order",
+                );
                 self.time_kind = Some(TimeKind::Ordinal);
             }
             return Some(self.n_records as f64);
@@ -250,7 +257,9 @@ impl SampleSink {
                 }
             },
             Some(FieldValue::Text(t)) => {
-                match parse_datetime(t).or_else(|| t.trim().parse::<f64>().ok().and_then(epoch_ms_from_number)) {
+                match parse_datetime(t)
+                    .or_else(|| t.trim().parse::<f64>().ok().and_then(epoch_ms_from_number))
+                {
                     Some(ms) => (ms, TimeKind::Epoch),
                     None => {
                         file.skip(line, format!("expected a time in `{field}`, found `{}`", excerpt(t)));
@@ -308,13 +317,22 @@ impl SampleSink {
 
 /// Reads CSV rows into the sink: the header names the fields, the time column is found by name, cells are
 /// numbers.
-pub(crate) fn read_csv(file: &mut MetricsFile, text: &str, sink: &mut SampleSink) -> Result<(), MetricsError> {
+pub(crate) fn read_csv(
+    file: &mut MetricsFile,
+    text: &str,
+    sink: &mut SampleSink,
+) -> Result<(), MetricsError> {
     let mut reader = CsvReader::new(text);
     let Some((header_line, header)) = reader.next_record() else {
         return Err(MetricsError::no_samples(&file.file_name, file.format.name(), "the CSV file is empty"));
     };
     if header.iter().all(|h| h.trim().parse::<f64>().is_ok()) {
-        return Err(MetricsError::invalid(&file.file_name, header_line, "a header row naming the columns", &header.join(",")));
+        return Err(MetricsError::invalid(
+            &file.file_name,
+            header_line,
+            "a header row naming the columns",
+            &header.join(","),
+        ));
     }
     let names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     while let Some((line, cells)) = reader.next_record() {

@@ -72,8 +72,21 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn new(name: impl Into<String>, labels: Vec<(String, String)>, unit: Unit, time_base: TimeBase) -> Self {
-        Series { name: name.into(), labels, unit, role: None, time_base, t_ms: Vec::new(), values: Vec::new() }
+    pub fn new(
+        name: impl Into<String>,
+        labels: Vec<(String, String)>,
+        unit: Unit,
+        time_base: TimeBase,
+    ) -> Self {
+        Series {
+            name: name.into(),
+            labels,
+            unit,
+            role: None,
+            time_base,
+            t_ms: Vec::new(),
+            values: Vec::new(),
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -35,7 +35,9 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
     if text.is_empty() {
         return Err(unknown(file_name, "(an empty file)"));
     }
-    if text.starts_with('{') || text.strip_prefix('[').is_some_and(|r| r.trim_start().starts_with(['{', '[', ']'])) {
+    if text.starts_with('{')
+        || text.strip_prefix('[').is_some_and(|r| r.trim_start().starts_with(['{', '[', ']']))
+    {
         return Ok(sniff_json(text));
     }
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(200).collect();
@@ -63,13 +65,20 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
 }
 
 fn unknown(file_name: &str, found: &str) -> MetricsError {
-    MetricsError { file_name: file_name.to_string(), line: 1, kind: ErrorKind::UnknownFormat { found: excerpt(found) } }
+    MetricsError {
+        file_name: file_name.to_string(),
+        line: 1,
+        kind: ErrorKind::UnknownFormat { found: excerpt(found) },
+    }
 }
 
 /// Binary input is only ever clinic's processstat: 2-byte big-endian frame length, then a protobuf message
 /// starting with field 1 (the timestamp, a double: tag byte 0x09).
 fn sniff_binary(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
-    if bytes.len() > 3 && bytes[2] == 0x09 && usize::from(u16::from_be_bytes([bytes[0], bytes[1]])) + 2 <= bytes.len() {
+    if bytes.len() > 3
+        && bytes[2] == 0x09
+        && usize::from(u16::from_be_bytes([bytes[0], bytes[1]])) + 2 <= bytes.len()
+    {
         return Ok(Format::ClinicProcessStat);
     }
     Err(unknown(file_name, "(binary data)"))
@@ -122,7 +131,8 @@ fn is_prometheus_line(line: &str) -> bool {
     if ["# HELP ", "# TYPE ", "# SCRAPE ", "# UNIT ", "# EOF"].iter().any(|p| line.starts_with(p)) {
         return true;
     }
-    let name_end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(line.len());
+    let name_end =
+        line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(line.len());
     if name_end == 0 || line.as_bytes()[0].is_ascii_digit() {
         return false;
     }

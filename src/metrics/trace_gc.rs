@@ -47,7 +47,11 @@ fn is_isolate_prefix(text: &str) -> bool {
 
 /// The time and the rest of a record: `[pid:isolate]   T ms: rest` or `T ms: rest`.
 fn split_time(record: &str) -> Option<(f64, &str)> {
-    let record = if record.starts_with('[') && is_isolate_prefix(record) { &record[record.find(']')? + 1..] } else { record };
+    let record = if record.starts_with('[') && is_isolate_prefix(record) {
+        &record[record.find(']')? + 1..]
+    } else {
+        record
+    };
     let (time, rest) = record.split_once(" ms: ")?;
     Some((time.trim().parse().ok()?, rest.trim()))
 }
@@ -180,12 +184,19 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
                 n_other_lines += 1;
                 continue;
             };
-            let parsed = if nvp && !is_trace_gc_line(record) { parse_nvp(t_ms, rest) } else { parse_record(t_ms, rest) };
+            let parsed = if nvp && !is_trace_gc_line(record) {
+                parse_nvp(t_ms, rest)
+            } else {
+                parse_record(t_ms, rest)
+            };
             match parsed {
                 // The OOM dump repeats records printed before; keep each GC once.
-                Ok(event) if in_oom_dump && file.gc_events.iter().rev().take(16).any(|e| e.t_ms == event.t_ms) => {}
+                Ok(event)
+                    if in_oom_dump && file.gc_events.iter().rev().take(16).any(|e| e.t_ms == event.t_ms) => {}
                 Ok(event) => file.gc_events.push(event),
-                Err(expected) => file.skip(line_no, format!("expected {expected}, found `{}`", excerpt(record))),
+                Err(expected) => {
+                    file.skip(line_no, format!("expected {expected}, found `{}`", excerpt(record)))
+                }
             }
         }
     }
@@ -194,7 +205,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     }
     file.gc_events.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
     if n_other_lines > 0 {
-        file.notes.push(format!("{n_other_lines} lines are not GC records (program output) and were ignored"));
+        file.notes
+            .push(format!("{n_other_lines} lines are not GC records (program output) and were ignored"));
     }
     if file.out_of_memory {
         file.notes.push("the process died: JavaScript heap out of memory".to_string());

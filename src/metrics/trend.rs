@@ -7,7 +7,8 @@
 //! on the same clock (`--trace-gc`, clinic; a burst of GCs counts once), else from the samples: the sawtooth's
 //! big drops (at least half the largest drop and three times the typical sample-to-sample change) split the
 //! series into GC cycles and each cycle's minimum is a floor point (the warm-up before the first drop is left
-//! out); a series without a sawtooth (external memory, RSS, noise) gives the minimum of each of 20 windows.
+//! out); a series without a sawtooth (external memory, RSS, noise), or other than the heap with fewer than 3
+//! cycles, gives the minimum of each of 20 windows.
 //!
 //! **The verdict of a series.** The Theil–Sen slope of the floor (with Sen's 95% interval) and the
 //! Mann–Kendall test of the floor give the trend. The growth is *material* when the fitted floor grows by at
@@ -180,16 +181,22 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         .map(|s| analyze_series(s, &file.gc_events, heap_limit, options))
         .collect();
     let mut notes = file.notes.clone();
-    let decisive: Vec<&SeriesTrend> = series.iter().filter(|s| s.role.is_some_and(Role::is_retained)).collect();
+    let decisive: Vec<&SeriesTrend> =
+        series.iter().filter(|s| s.role.is_some_and(Role::is_retained)).collect();
     let decider = decisive.iter().copied().max_by(|a, b| {
         let growth = |s: &SeriesTrend| s.floor_end.unwrap_or(0.0) - s.floor_start.unwrap_or(0.0);
-        a.verdict.cmp(&b.verdict).then(growth(a).total_cmp(&growth(b))).then(role_rank(a.role).cmp(&role_rank(b.role)))
+        a.verdict
+            .cmp(&b.verdict)
+            .then(growth(a).total_cmp(&growth(b)))
+            .then(role_rank(a.role).cmp(&role_rank(b.role)))
     });
     // arrayBuffers is part of external: when both tell the same story, name the larger quantity.
     let decider = match decider {
-        Some(d) if d.role == Some(Role::ArrayBuffers) => {
-            decisive.iter().copied().find(|s| s.role == Some(Role::External) && s.verdict == d.verdict).or(Some(d))
-        }
+        Some(d) if d.role == Some(Role::ArrayBuffers) => decisive
+            .iter()
+            .copied()
+            .find(|s| s.role == Some(Role::External) && s.verdict == d.verdict)
+            .or(Some(d)),
         other => other,
     };
     let (verdict, verdict_series, reason) = match decider {
@@ -197,7 +204,8 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         None => (
             Verdict::InsufficientData,
             None,
-            "no JS heap, external or array-buffer memory series to judge (RSS alone cannot show a leak)".to_string(),
+            "no JS heap, external or array-buffer memory series to judge (RSS alone cannot show a leak)"
+                .to_string(),
         ),
     };
     if verdict <= Verdict::Stable {
@@ -257,13 +265,19 @@ pub fn floor_points(series: &Series, gc_events: &[GcEvent]) -> (Vec<(f64, f64)>,
     let (t, v) = (&series.t_ms, &series.values);
     let drops = big_drops(v);
     if drops.len() >= 2 {
-        let mut bounds = drops.clone();
+        let mut bounds = drops;
         bounds.push(v.len());
-        let floor = bounds.windows(2).map(|w| min_point(t, v, w[0], w[1])).collect();
-        return (floor, FloorSource::GcCycles);
+        let floor: Vec<(f64, f64)> = bounds.windows(2).map(|w| min_point(t, v, w[0], w[1])).collect();
+        // A heap's floor is only known after GCs; other quantities fall back to windows.
+        if floor.len() >= 3 || series.role == Some(Role::HeapUsed) {
+            return (floor, FloorSource::GcCycles);
+        }
     }
     let window = v.len().div_ceil(FLOOR_WINDOWS).max(1);
-    let floor = (0..v.len()).step_by(window).map(|start| min_point(t, v, start, (start + window).min(v.len()))).collect();
+    let floor = (0..v.len())
+        .step_by(window)
+        .map(|start| min_point(t, v, start, (start + window).min(v.len())))
+        .collect();
     (floor, FloorSource::Windows)
 }
 
@@ -333,7 +347,8 @@ pub fn analyze_series(
         floor: Vec::new(),
     };
     if series.len() < options.min_samples || span_ms <= 0.0 {
-        trend.reason = format!("{} samples; at least {} over some time are needed", series.len(), options.min_samples);
+        trend.reason =
+            format!("{} samples; at least {} over some time are needed", series.len(), options.min_samples);
         return trend;
     }
     let (floor, source) = floor_points(series, gc_events);
@@ -491,18 +506,23 @@ fn counter_increase(values: impl Iterator<Item = f64>) -> f64 {
 /// time from the increase of `_count` and `_sum`, pause quantiles from the increase of the buckets
 /// (linear interpolation within a bucket, as PromQL's `histogram_quantile`).
 fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
-    let gc: Vec<&Histogram> =
-        histograms.iter().filter(|h| h.name.ends_with("gc_duration_seconds") && h.snapshots.len() >= 2).collect();
+    let gc: Vec<&Histogram> = histograms
+        .iter()
+        .filter(|h| h.name.ends_with("gc_duration_seconds") && h.snapshots.len() >= 2)
+        .collect();
     if gc.is_empty() {
         return None;
     }
     let (mut count, mut major, mut minor, mut total_s) = (0.0, 0.0, 0.0, 0.0);
     let mut merged: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
     let mut span_ms: f64 = 0.0;
+    // A kind that first appears after the first scrape (no major GC yet) counted from 0 before it.
+    let first_scrape = gc.iter().filter_map(|h| h.snapshots.first()).map(|s| s.t_ms).fold(f64::INFINITY, f64::min);
     for h in &gc {
-        let n = counter_increase(h.snapshots.iter().filter_map(|s| s.count));
+        let zero = h.snapshots.first().filter(|s| s.t_ms > first_scrape).map(|_| 0.0);
+        let n = counter_increase(zero.into_iter().chain(h.snapshots.iter().filter_map(|s| s.count)));
         count += n;
-        total_s += counter_increase(h.snapshots.iter().filter_map(|s| s.sum));
+        total_s += counter_increase(zero.into_iter().chain(h.snapshots.iter().filter_map(|s| s.sum)));
         match h.labels.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.as_str()) {
             Some("major") => major += n,
             Some("minor") => minor += n,
@@ -511,9 +531,9 @@ fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
         if let (Some(a), Some(b)) = (h.snapshots.first(), h.snapshots.last()) {
             span_ms = span_ms.max(b.t_ms - a.t_ms);
             for &(le, _) in &b.buckets {
-                let increase = counter_increase(h.snapshots.iter().filter_map(|s| {
-                    s.buckets.iter().find(|(l, _)| *l == le).map(|&(_, c)| c)
-                }));
+                let cumulative =
+                    h.snapshots.iter().filter_map(|s| s.buckets.iter().find(|(l, _)| *l == le).map(|&(_, c)| c));
+                let increase = counter_increase(zero.into_iter().chain(cumulative));
                 merged.entry(le.to_bits()).or_insert((le, 0.0)).1 += increase;
             }
         }
