@@ -48,7 +48,7 @@ impl NodeOffsets {
             let product = u128::from(self.reciprocal) * u128::from(offset);
             ((product >> 64) as u64, (product as u64) < self.reciprocal)
         } else {
-            (offset / self.width, offset % self.width == 0)
+            (offset / self.width, offset.is_multiple_of(self.width))
         }
     }
 }
@@ -75,7 +75,8 @@ pub(crate) struct GraphBuilder {
     /// Sum of the `edge_count` fields read so far.
     node_edge_total: u64,
     max_string_ref: Option<StringRef>,
-    nodes_done: bool,
+    /// Where the `nodes` array closed, once it has.
+    nodes_end: Option<u64>,
     edges_done: bool,
     strings_done: bool,
 }
@@ -108,7 +109,7 @@ impl GraphBuilder {
             claimed_edges: header.meta.edge_count as usize,
             node_edge_total: 0,
             max_string_ref: None,
-            nodes_done: false,
+            nodes_end: None,
             edges_done: false,
             strings_done: false,
         }
@@ -302,7 +303,7 @@ impl GraphBuilder {
 
     /// Checks the record count when the `nodes` array closes at `offset`.
     pub fn end_nodes(&mut self, offset: u64) -> Result<(), ParseError> {
-        self.nodes_done = true;
+        self.nodes_end = Some(offset);
         let found = self.graph.node_type.len();
         if found != self.claimed_nodes {
             let kind = ParseErrorKind::CountMismatch {
@@ -338,9 +339,7 @@ impl GraphBuilder {
     /// Final checks once the whole text has been read (`end` is its length).
     pub fn finish(mut self, end: u64) -> Result<HeapGraph, ParseError> {
         let missing = |name| ParseError::new(ParseErrorKind::MissingSection { name }, end, Section::TopLevel);
-        if !self.nodes_done {
-            return Err(missing("nodes"));
-        }
+        let Some(nodes_end) = self.nodes_end else { return Err(missing("nodes")) };
         if !self.edges_done {
             return Err(missing("edges"));
         }
@@ -353,7 +352,7 @@ impl GraphBuilder {
                 sum_of_node_edge_counts: self.node_edge_total,
                 edges: n_edges,
             };
-            return Err(ParseError::new(kind, end, Section::Nodes));
+            return Err(ParseError::new(kind, nodes_end, Section::Nodes));
         }
         let n_strings = self.graph.strings.len() as u64;
         if let Some(max) = self.max_string_ref.take().filter(|max| max.index >= n_strings) {

@@ -178,10 +178,10 @@ impl fmt::Display for ParseError {
                 write!(f, "the `snapshot` header is larger than {limit_bytes} bytes (at byte {offset})")
             }
             K::MissingField { list, field } => {
-                write!(f, "bad `snapshot` header: `meta.{list}` has no `{field}` field")
+                write!(f, "bad `snapshot` header at byte {offset}: `meta.{list}` has no `{field}` field")
             }
             K::TooManyFields { list, count, limit } => {
-                write!(f, "bad `snapshot` header: `meta.{list}` has {count} fields, more than {limit}")
+                write!(f, "bad `snapshot` header at byte {offset}: `meta.{list}` has {count} fields, more than {limit}")
             }
             K::CountTooLarge { what, count, limit } => {
                 write!(f, "in {section} at byte {offset}: {what} = {count} is larger than the limit {limit}")
@@ -197,7 +197,8 @@ impl fmt::Display for ParseError {
             ),
             K::EdgeCountSumMismatch { sum_of_node_edge_counts, edges } => write!(
                 f,
-                "the nodes' edge_count fields add up to {sum_of_node_edge_counts}, but there are {edges} edges"
+                "in {section} at byte {offset}: the nodes' edge_count fields add up to {sum_of_node_edge_counts}, \
+                 but there are {edges} edges"
             ),
             K::UnknownNodeType { node, value, n_types } => write!(
                 f,

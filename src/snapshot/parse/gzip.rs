@@ -104,10 +104,10 @@ impl Decoder {
     /// Ends the input (`offset` raw bytes in all) and returns the graph.
     pub fn finish(self, offset: u64) -> Result<HeapGraph, ParseError> {
         match self.mode {
-            Mode::Undecided { mut reader, held } => {
-                reader.feed(&held)?;
-                reader.finish()
+            Mode::Undecided { .. } if offset > 0 => {
+                Err(gzip_error("the file ends inside the gzip header", offset))
             }
+            Mode::Undecided { reader, .. } => reader.finish(),
             Mode::Plain(reader) => reader.finish(),
             Mode::Gzip(mut decoder) => {
                 let flushed = decoder.try_finish();

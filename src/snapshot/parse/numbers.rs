@@ -71,6 +71,22 @@ pub(crate) struct NumberArray {
     digits: u64,
     expect: Expect,
     records: u64,
+    bad_number: Option<BadNumber>,
+}
+
+/// A number that is not a plain integer is quoted in its error up to this many characters.
+const QUOTED_NUMBER_LEN: usize = 24;
+
+/// Characters that can continue a JSON number (and a few more, so `1x` is quoted whole).
+fn is_number_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+}
+
+/// A number being collected for its error message: it has a sign, fraction or exponent.
+#[derive(Debug)]
+struct BadNumber {
+    text: String,
+    offset: u64,
 }
 
 fn is_space(b: u8) -> bool {
@@ -90,6 +106,7 @@ impl NumberArray {
             digits: 0,
             expect: Expect::FirstOrEnd,
             records: 0,
+            bad_number: None,
         }
     }
 
@@ -148,18 +165,21 @@ impl NumberArray {
         }
     }
 
-    /// The error for a sign, fraction or exponent at `buf[i]`, quoting the number around it.
-    fn not_an_integer(&self, buf: &[u8], i: usize, base: u64) -> ParseError {
-        let mut text = if self.digits > 0 { self.value.to_string() } else { String::new() };
-        let tail = buf[i..]
-            .iter()
-            .take(24)
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'));
-        text.extend(tail.map(|&b| b as char));
-        self.error(ParseErrorKind::NotAnInteger { field: self.field_name(), text }, base + i as u64)
+    /// Collects the rest of a number that is not a plain integer (`-5`, `2.5e3`), across chunks, up to
+    /// [`QUOTED_NUMBER_LEN`] characters; fails once the number has ended, else returns the bytes used.
+    fn read_bad_number(&mut self, buf: &[u8]) -> Result<usize, ParseError> {
+        let Some(bad) = &mut self.bad_number else { return Ok(0) };
+        let run = buf.iter().take_while(|&&b| is_number_char(b)).count();
+        bad.text.extend(buf[..run].iter().map(|&b| b as char));
+        if run == buf.len() && bad.text.len() < QUOTED_NUMBER_LEN {
+            return Ok(run);
+        }
+        let text: String = bad.text.chars().take(QUOTED_NUMBER_LEN).collect();
+        let offset = bad.offset;
+        Err(self.error(ParseErrorKind::NotAnInteger { field: self.field_name(), text }, offset))
     }
 
-    /// Hands the complete record over; `offset` is where it ended.
+    /// Hands the complete record over; `offset` is the byte just after its last number.
     #[inline]
     fn push_record(&mut self, offset: u64, graph: &mut GraphBuilder) -> Result<(), ParseError> {
         self.records += 1;
@@ -184,6 +204,7 @@ impl NumberArray {
         let width = self.field_names.len();
         loop {
             let mut j = i;
+            let mut number_end = i;
             for field in 0..width {
                 let digits_start = j;
                 let (mut value, run) = eight_digits(buf, j);
@@ -197,6 +218,7 @@ impl NumberArray {
                 if j == digits_start || j - digits_start > MAX_DIGITS as usize {
                     return Ok(i);
                 }
+                number_end = j;
                 self.record[field] = value;
                 loop {
                     match buf.get(j) {
@@ -207,7 +229,7 @@ impl NumberArray {
                 }
                 j += 1;
             }
-            self.push_record(base + (j - 1) as u64, graph)?;
+            self.push_record(base + number_end as u64, graph)?;
             self.expect = Expect::Value;
             i = j;
         }
@@ -220,7 +242,7 @@ impl NumberArray {
         base: u64,
         graph: &mut GraphBuilder,
     ) -> Result<Option<usize>, ParseError> {
-        let mut i = 0;
+        let mut i = self.read_bad_number(buf)?;
         while i < buf.len() {
             if self.field == 0 && matches!(self.expect, Expect::FirstOrEnd | Expect::Value) {
                 i = self.read_plain_records(buf, i, base, graph)?;
@@ -266,7 +288,12 @@ impl NumberArray {
                     self.expect = Expect::CommaOrEnd;
                 }
                 (b, _) if is_space(b) => {}
-                (b'-' | b'+' | b'.' | b'e' | b'E', _) => return Err(self.not_an_integer(buf, i, base)),
+                (b'-' | b'+' | b'.' | b'e' | b'E', _) => {
+                    let text = if self.digits > 0 { self.value.to_string() } else { String::new() };
+                    self.bad_number = Some(BadNumber { text, offset });
+                    i += self.read_bad_number(&buf[i..])?;
+                    continue;
+                }
                 (found, expect) => {
                     let expected = match expect {
                         Expect::FirstOrEnd => "a number or `]`",

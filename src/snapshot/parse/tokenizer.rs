@@ -42,7 +42,7 @@ enum State {
     Colon,
     ValueStart,
     Header(ValueSkipper),
-    Numbers(NumberArray),
+    Numbers(Box<NumberArray>),
     Strings(StringArray),
     Skip(ValueSkipper),
     /// After a section's value: `,` or `}`.
@@ -116,7 +116,10 @@ impl TextReader {
             State::Start => match b {
                 b if is_space(b) => {}
                 b'{' => self.state = State::FirstKey,
-                _ => self.state = State::Foreign { prefix: Vec::new(), at },
+                _ => {
+                    self.state = State::Foreign { prefix: Vec::new(), at };
+                    return Ok(0);
+                }
             },
             State::Foreign { prefix, at: start } => {
                 let take = buf.len().min(PREFIX_LEN - prefix.len());
@@ -251,7 +254,7 @@ impl TextReader {
                     RecordKind::Edge => &meta.edge_fields,
                     RecordKind::Location => &meta.location_fields,
                 };
-                State::Numbers(NumberArray::new(kind, fields.clone()))
+                State::Numbers(Box::new(NumberArray::new(kind, fields.clone())))
             }
             None => State::Strings(StringArray::new()),
         };
