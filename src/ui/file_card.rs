@@ -1,15 +1,22 @@
-//! One opened file on the page: its name, a progress bar while it loads, then what the worker found.
+//! One opened file on the page: its name, a progress bar while it loads, then the view of what the worker
+//! found (a snapshot's Summary, or a metrics file's verdict and charts).
+
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlProgressElement};
 
 use super::dom::{self, append, el, set_attr};
 use super::format;
+use super::port::Port;
+use super::snapshot_view;
 use crate::protocol::{Handle, Phase, Progress};
-use crate::workspace::{Answer, FileInfo, SnapshotInfo};
+use crate::workspace::FileInfo;
 
 /// The DOM of one file's card.
 pub struct FileCard {
+    handle: Handle,
+    port: Rc<Port>,
     progress: HtmlProgressElement,
     status: HtmlElement,
     body: HtmlElement,
@@ -17,7 +24,7 @@ pub struct FileCard {
 
 impl FileCard {
     /// Adds a card for a file that is about to be read.
-    pub fn new(handle: Handle, name: &str, size: u64) -> Self {
+    pub fn new(handle: Handle, name: &str, size: u64, port: Rc<Port>) -> Self {
         let files = dom::by_id("files");
         let card = el("section", "file-card", "");
         set_attr(&card, "data-handle", &handle.to_string());
@@ -30,7 +37,7 @@ impl FileCard {
         progress.set_value(0.0);
         let status = append(&card, el("p", "file-status", "Waiting for the worker…"));
         let body = append(&card, el("div", "file-body", ""));
-        Self { progress, status, body }
+        Self { handle, port, progress, status, body }
     }
 
     pub fn show_progress(&self, progress: &Progress) {
@@ -43,7 +50,7 @@ impl FileCard {
                 format::bytes(progress.total),
                 fraction * 100.0
             ),
-            Phase::Analysing => "Analysing…".to_string(),
+            Phase::Analysing => format!("Analysing (step {} of {})…", progress.done + 1, progress.total),
         };
         self.status.set_text_content(Some(&text));
     }
@@ -55,30 +62,13 @@ impl FileCard {
         self.status.set_text_content(Some(message));
     }
 
-    pub fn show_info(&self, info: &FileInfo) {
+    pub fn show_info(&self, info: FileInfo) {
         self.progress.set_hidden(true);
         self.status.set_text_content(Some(""));
         match info {
-            FileInfo::Snapshot(snapshot) => self.show_snapshot(snapshot),
+            FileInfo::Snapshot(snapshot) => {
+                snapshot_view::show(&self.body, self.handle, &snapshot, Rc::clone(&self.port))
+            }
         }
     }
-
-    pub fn show_answer(&self, _seq: u32, answer: &Answer) {
-        match *answer {}
-    }
-
-    fn show_snapshot(&self, info: &SnapshotInfo) {
-        let facts = append(&self.body, el("dl", "facts", ""));
-        fact(&facts, "Nodes", &format::count(info.node_count), "node-count");
-        fact(&facts, "Edges", &format::count(info.edge_count), "edge-count");
-        fact(&facts, "Node fields", &info.meta.node_fields.join(", "), "node-fields");
-        fact(&facts, "Edge fields", &info.meta.edge_fields.join(", "), "edge-fields");
-    }
-}
-
-/// Appends a `<dt>label</dt><dd data-field=..>value</dd>` pair.
-fn fact(list: &HtmlElement, label: &str, value: &str, field: &str) {
-    append(list, el("dt", "", label));
-    let dd = append(list, el("dd", "", value));
-    set_attr(&dd, "data-field", field);
 }

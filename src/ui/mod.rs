@@ -8,11 +8,14 @@
 mod dom;
 mod file_card;
 mod format;
+mod port;
+mod snapshot_view;
+mod table;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -20,23 +23,21 @@ use web_sys::{DragEvent, File, FileList, HtmlInputElement, MessageEvent, Worker}
 
 use crate::protocol::{Handle, Request, Response};
 use file_card::FileCard;
+use port::Port;
 
 /// Where Trunk puts the worker's loader (see `index.html`).
 const WORKER_URL: &str = "./worker_loader.js";
 /// The snapshot behind the "Open example" button, bundled with the app.
 const EXAMPLE_URL: &str = "./example/steady-1.heapsnapshot.gz";
 
-/// The page's state: the worker, what waits for it, and the cards of opened files.
+/// The page's state: the channel to the worker and the cards of opened files.
 struct App {
-    worker: Worker,
-    ready: bool,
-    /// Messages posted before the worker was ready.
-    queued: Vec<JsValue>,
-    next_handle: Handle,
-    cards: Vec<(Handle, FileCard)>,
+    port: Rc<Port>,
+    next_handle: Cell<Handle>,
+    cards: RefCell<Vec<(Handle, Rc<FileCard>)>>,
 }
 
-type Shared = Rc<RefCell<App>>;
+type Shared = Rc<App>;
 
 /// Entry point of the page's wasm.
 pub fn start() {
@@ -48,7 +49,11 @@ pub fn start() {
             return;
         }
     };
-    let app = Rc::new(RefCell::new(App { worker, ready: false, queued: Vec::new(), next_handle: 1, cards: Vec::new() }));
+    let app = Rc::new(App {
+        port: Rc::new(Port::new(worker)),
+        next_handle: Cell::new(1),
+        cards: RefCell::default(),
+    });
     register_service_worker();
     listen_to_worker(&app);
     wire_drop_zone(&app);
@@ -62,7 +67,10 @@ fn register_service_worker() {
     let registration = window.navigator().service_worker().register("./sw.js");
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = JsFuture::from(registration).await {
-            web_sys::console::warn_2(&"heapscope: no offline copy (service worker not registered)".into(), &e);
+            web_sys::console::warn_2(
+                &"heapscope: no offline copy (service worker not registered)".into(),
+                &e,
+            );
         }
     });
 }
@@ -75,18 +83,14 @@ fn listen_to_worker(app: &Shared) {
             Err(e) => web_sys::console::error_1(&format!("heapscope: unreadable worker message: {e}").into()),
         }
     });
-    app.borrow().worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    app.port.worker().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 }
 
-fn on_response(app: &Shared, response: Response) {
-    let mut app = app.borrow_mut();
+fn on_response(app: &App, response: Response) {
     match response {
         Response::Ready => {
-            app.ready = true;
-            for message in std::mem::take(&mut app.queued) {
-                post_raw(&app.worker, &message);
-            }
+            app.port.set_ready();
             dom::by_id("status").set_text_content(Some(""));
         }
         Response::Progress(progress) => {
@@ -96,14 +100,10 @@ fn on_response(app: &Shared, response: Response) {
         }
         Response::Opened { handle, info } => {
             if let Some(card) = app.card(handle) {
-                card.show_info(&info);
+                card.show_info(info);
             }
         }
-        Response::Answer { handle, seq, answer } => {
-            if let Some(card) = app.card(handle) {
-                card.show_answer(seq, &answer);
-            }
-        }
+        Response::Answer { seq, answer, .. } => app.port.deliver(seq, answer),
         Response::Failed { handle, error } => match app.card(handle) {
             Some(card) => card.show_error(&error.message),
             None => dom::by_id("status").set_text_content(Some(&error.message)),
@@ -112,45 +112,18 @@ fn on_response(app: &Shared, response: Response) {
 }
 
 impl App {
-    fn card(&self, handle: Handle) -> Option<&FileCard> {
-        self.cards.iter().find(|(h, _)| *h == handle).map(|(_, card)| card)
-    }
-
-    /// Posts `request` (with `file` beside it, if any), or queues it until the worker is ready.
-    fn send(&mut self, request: &Request, file: Option<&File>) {
-        let message = Object::new();
-        let request = match serde_wasm_bindgen::to_value(request) {
-            Ok(value) => value,
-            Err(e) => {
-                web_sys::console::error_1(&format!("heapscope: cannot encode a request: {e}").into());
-                return;
-            }
-        };
-        let _ = Reflect::set(&message, &"request".into(), &request);
-        if let Some(file) = file {
-            let _ = Reflect::set(&message, &"file".into(), file);
-        }
-        if self.ready {
-            post_raw(&self.worker, &message);
-        } else {
-            self.queued.push(message.into());
-        }
+    fn card(&self, handle: Handle) -> Option<Rc<FileCard>> {
+        self.cards.borrow().iter().find(|(h, _)| *h == handle).map(|(_, card)| Rc::clone(card))
     }
 
     /// Opens a file: a card for it on the page, the file itself to the worker.
-    fn open(&mut self, file: &File) {
-        let handle = self.next_handle;
-        self.next_handle += 1;
-        let card = FileCard::new(handle, &file.name(), file.size() as u64);
-        self.cards.push((handle, card));
-        let request = Request::Open { handle, name: file.name(), size: file.size() as u64 };
-        self.send(&request, Some(file));
-    }
-}
-
-fn post_raw(worker: &Worker, message: &JsValue) {
-    if let Err(e) = worker.post_message(message) {
-        web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
+    fn open(&self, file: &File) {
+        let handle = self.next_handle.get();
+        self.next_handle.set(handle + 1);
+        let size = file.size() as u64;
+        let card = Rc::new(FileCard::new(handle, &file.name(), size, Rc::clone(&self.port)));
+        self.cards.borrow_mut().push((handle, card));
+        self.port.send(&Request::Open { handle, name: file.name(), size }, Some(file));
     }
 }
 
@@ -158,7 +131,7 @@ fn open_list(app: &Shared, files: Option<FileList>) {
     let Some(files) = files else { return };
     for i in 0..files.length() {
         if let Some(file) = files.get(i) {
-            app.borrow_mut().open(&file);
+            app.open(&file);
         }
     }
 }
@@ -197,7 +170,8 @@ fn wire_file_picker(app: &Shared) {
             input.set_value("");
         }
     });
-    let _ = dom::by_id("file-input").add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    let _ = dom::by_id("file-input")
+        .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     on_change.forget();
 }
 
@@ -207,12 +181,13 @@ fn wire_example_button(app: &Shared) {
         let app = Rc::clone(&app);
         wasm_bindgen_futures::spawn_local(async move {
             match fetch_example().await {
-                Ok(file) => app.borrow_mut().open(&file),
+                Ok(file) => app.open(&file),
                 Err(message) => dom::by_id("status").set_text_content(Some(&message)),
             }
         });
     });
-    let _ = dom::by_id("open-example").add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    let _ = dom::by_id("open-example")
+        .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     on_click.forget();
 }
 

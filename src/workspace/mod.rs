@@ -32,6 +32,8 @@ pub struct SnapshotInfo {
     pub file_bytes: u64,
     pub meta: SnapshotMeta,
     pub summary: Summary,
+    /// Rows of the Summary in all (`summary` carries the first [`FIRST_CLASSES`]).
+    pub class_count: usize,
 }
 
 /// Classes shown with a snapshot's first view; more come page by page.
@@ -123,7 +125,9 @@ impl Workspace {
                     progress(Progress { handle, phase: Phase::Analysing, done, total });
                 });
                 let summary = snapshot.summary(FIRST_CLASSES, FIRST_OBJECTS);
-                let info = FileInfo::Snapshot(SnapshotInfo { name, file_bytes: read, meta, summary });
+                let class_count = snapshot.classes_page(0, 0).total;
+                let info =
+                    FileInfo::Snapshot(SnapshotInfo { name, file_bytes: read, meta, summary, class_count });
                 (Loaded::Snapshot(Box::new(snapshot)), info)
             }
         };

@@ -1,0 +1,93 @@
+//! The page's end of the channel to the worker: queues messages until the worker is ready and routes
+//! answers back to whoever asked.
+//!
+//! State lives in `Cell`/`RefCell`s with short borrows, so an answer's callback may itself send a query.
+
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Object, Reflect};
+use rustc_hash::FxHashMap;
+use wasm_bindgen::JsValue;
+use web_sys::{File, Worker};
+
+use crate::protocol::{Handle, Query, Request};
+use crate::workspace::Answer;
+
+type OnAnswer = Box<dyn FnOnce(Answer)>;
+
+pub struct Port {
+    worker: Worker,
+    ready: Cell<bool>,
+    /// Messages posted before the worker was ready.
+    queued: RefCell<Vec<JsValue>>,
+    next_seq: Cell<u32>,
+    waiting: RefCell<FxHashMap<u32, OnAnswer>>,
+}
+
+impl Port {
+    pub fn new(worker: Worker) -> Self {
+        Self {
+            worker,
+            ready: Cell::new(false),
+            queued: RefCell::default(),
+            next_seq: Cell::new(1),
+            waiting: RefCell::default(),
+        }
+    }
+
+    pub fn worker(&self) -> &Worker {
+        &self.worker
+    }
+
+    /// The worker said `Ready`: send what waited.
+    pub fn set_ready(&self) {
+        self.ready.set(true);
+        let queued = std::mem::take(&mut *self.queued.borrow_mut());
+        for message in queued {
+            self.post(&message);
+        }
+    }
+
+    /// Posts `request` (with `file` beside it, if any), or queues it until the worker is ready.
+    pub fn send(&self, request: &Request, file: Option<&File>) {
+        let request = match serde_wasm_bindgen::to_value(request) {
+            Ok(value) => value,
+            Err(e) => {
+                web_sys::console::error_1(&format!("heapscope: cannot encode a request: {e}").into());
+                return;
+            }
+        };
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"request".into(), &request);
+        if let Some(file) = file {
+            let _ = Reflect::set(&message, &"file".into(), file);
+        }
+        if self.ready.get() {
+            self.post(&message);
+        } else {
+            self.queued.borrow_mut().push(message.into());
+        }
+    }
+
+    /// Asks a query about a file; `on_answer` runs when the answer comes.
+    pub fn query(&self, handle: Handle, query: Query, on_answer: impl FnOnce(Answer) + 'static) {
+        let seq = self.next_seq.get();
+        self.next_seq.set(seq.wrapping_add(1));
+        self.waiting.borrow_mut().insert(seq, Box::new(on_answer));
+        self.send(&Request::Query { handle, seq, query }, None);
+    }
+
+    /// Hands an answer to whoever asked for it.
+    pub fn deliver(&self, seq: u32, answer: Answer) {
+        let on_answer = self.waiting.borrow_mut().remove(&seq);
+        if let Some(on_answer) = on_answer {
+            on_answer(answer);
+        }
+    }
+
+    fn post(&self, message: &JsValue) {
+        if let Err(e) = self.worker.post_message(message) {
+            web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
+        }
+    }
+}

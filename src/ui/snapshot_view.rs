@@ -1,0 +1,274 @@
+//! The view of one analysed heap snapshot: headline numbers and Statistics, the Summary (classes by
+//! retained size), the largest objects, and for a chosen object its retainers, its path from a GC root,
+//! its references and its dominators. Rows beyond the first page are asked for only when wanted.
+
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
+
+use super::dom::{append, el, set_attr};
+use super::format;
+use super::port::Port;
+use super::table::{more_button, number, text, Cell, Table};
+use crate::protocol::{Handle, Query};
+use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page};
+use crate::workspace::{Answer, SnapshotInfo};
+
+/// Rows asked for per page of a detail table.
+const PAGE_ROWS: u32 = 25;
+
+/// Everything a view needs to ask the worker about this snapshot.
+#[derive(Clone)]
+struct Context {
+    port: Rc<Port>,
+    handle: Handle,
+    /// The right-hand panel, showing the chosen class's objects or the chosen object.
+    detail: HtmlElement,
+}
+
+pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Port>) {
+    let summary = &info.summary;
+    let facts = append(body, el("dl", "facts", ""));
+    fact(&facts, "Nodes", &format::count(summary.node_count as u64), "node-count");
+    fact(&facts, "Edges", &format::count(summary.edge_count as u64), "edge-count");
+    fact(&facts, "Total size", &format::bytes(summary.total_size), "total-size");
+    let s = &summary.statistics;
+    let v8 = &s.v8heap;
+    let split = format!(
+        "code {}, strings {}, JS arrays {}, system {}",
+        format::bytes(v8.code),
+        format::bytes(v8.strings),
+        format::bytes(v8.js_arrays),
+        format::bytes(v8.system)
+    );
+    fact(&facts, "V8 heap", &format!("{} ({split})", format::bytes(v8.total)), "v8-heap");
+    let native =
+        format!("{} (typed arrays {})", format::bytes(s.native.total), format::bytes(s.native.typed_arrays));
+    fact(&facts, "Native", &native, "native");
+    fact(&facts, "Node fields", &info.meta.node_fields.join(", "), "node-fields");
+    fact(&facts, "Edge fields", &info.meta.edge_fields.join(", "), "edge-fields");
+
+    let columns = append(body, el("div", "snapshot-columns", ""));
+    let left = append(&columns, el("div", "snapshot-classes", ""));
+    let detail = append(&columns, el("div", "snapshot-detail", ""));
+    let context = Context { port, handle, detail };
+
+    append(&left, el("h3", "", "Summary: classes by retained size"));
+    let classes =
+        Rc::new(Table::new(&left, "classes", &["Class", "Count#", "Shallow#", "Retained#", "Distance#"]));
+    let page = Page { offset: 0, total: info.class_count, rows: summary.classes.clone() };
+    add_classes(&context, &left, &classes, page);
+
+    append(&context.detail, el("h3", "", "Largest objects"));
+    let objects = Table::new(&context.detail, "objects", &NODE_HEADERS);
+    for row in &summary.top_objects {
+        add_node_row(&context, &objects, row);
+    }
+}
+
+fn add_classes(context: &Context, parent: &HtmlElement, table: &Rc<Table>, page: Page<ClassRow>) {
+    for row in page.rows {
+        let cells = vec![
+            text(row.name.clone()),
+            number(format::count(row.count)),
+            number(format::bytes(row.shallow_size)),
+            number(format::bytes(row.retained_size)),
+            number(distance(row.distance)),
+        ];
+        let context_for_click = context.clone();
+        table.row(cells, Some(Box::new(move || show_class(&context_for_click, &row))));
+    }
+    let (context, parent_for_more, table_for_more) = (context.clone(), parent.clone(), Rc::clone(table));
+    more_button(
+        parent,
+        table.len(),
+        page.total,
+        Rc::new(move |offset| {
+            let (context_inner, parent, table) =
+                (context.clone(), parent_for_more.clone(), Rc::clone(&table_for_more));
+            context.port.query(context.handle, Query::Classes { offset, limit: 100 }, move |answer| {
+                if let Answer::Classes(page) = answer {
+                    add_classes(&context_inner, &parent, &table, page);
+                }
+            });
+        }),
+    );
+}
+
+const NODE_HEADERS: [&str; 5] = ["Object", "Shallow#", "Retained#", "Distance#", "Class"];
+
+fn node_cells(row: &NodeRow) -> Vec<Cell> {
+    vec![
+        text(format!("{} @{}", shorten(&row.name), row.id)),
+        number(format::bytes(row.self_size)),
+        number(format::bytes(row.retained_size)),
+        number(distance(row.distance)),
+        text(row.class_name.clone()),
+    ]
+}
+
+fn add_node_row(context: &Context, table: &Table, row: &NodeRow) {
+    let context = context.clone();
+    let node = row.clone();
+    table.row(node_cells(row), Some(Box::new(move || show_object(&context, &node))));
+}
+
+/// Replaces the detail panel with the objects of one class.
+fn show_class(context: &Context, class: &ClassRow) {
+    clear(&context.detail);
+    append(
+        &context.detail,
+        el("h3", "", &format!("{} ({} objects)", class.name, format::count(class.count))),
+    );
+    let section = append(&context.detail, el("div", "instances", ""));
+    let table = Rc::new(Table::new(&section, "nodes", &NODE_HEADERS));
+    let class = class.class;
+    load_nodes(
+        context,
+        &section,
+        &table,
+        0,
+        Rc::new(move |offset| Query::Instances { class, offset, limit: PAGE_ROWS }),
+    );
+}
+
+/// A page query: the query for the rows from `offset` on.
+type PageQuery = Rc<dyn Fn(u32) -> Query>;
+
+/// Asks for a page of nodes, appends it to `table`, and offers the next page.
+fn load_nodes(context: &Context, section: &HtmlElement, table: &Rc<Table>, offset: u32, query: PageQuery) {
+    let (context_inner, section, table) = (context.clone(), section.clone(), Rc::clone(table));
+    context.port.query(context.handle, query(offset), move |answer| {
+        let Answer::Nodes(page) = answer else { return };
+        for row in &page.rows {
+            add_node_row(&context_inner, &table, row);
+        }
+        let (context, section_for_more, table_for_more) =
+            (context_inner.clone(), section.clone(), Rc::clone(&table));
+        more_button(
+            &section,
+            table.len(),
+            page.total,
+            Rc::new(move |offset| {
+                load_nodes(&context, &section_for_more, &table_for_more, offset, Rc::clone(&query))
+            }),
+        );
+    });
+}
+
+/// Replaces the detail panel with one object: its numbers, path from a GC root, retainers, references
+/// and dominators.
+fn show_object(context: &Context, node: &NodeRow) {
+    clear(&context.detail);
+    let title =
+        append(&context.detail, el("h3", "object-title", &format!("{} @{}", shorten(&node.name), node.id)));
+    set_attr(&title, "data-node", &node.node.to_string());
+    let facts = append(&context.detail, el("dl", "facts", ""));
+    fact(&facts, "Class", &node.class_name, "object-class");
+    fact(&facts, "Type", &node.node_type, "object-type");
+    fact(&facts, "Shallow size", &format::bytes(node.self_size), "object-shallow");
+    fact(&facts, "Retained size", &format::bytes(node.retained_size), "object-retained");
+    fact(&facts, "Distance", &distance(node.distance), "object-distance");
+
+    let n = node.node;
+    edge_section(context, "Path from a GC root", "path", move |offset| Query::PathToRoot {
+        node: n,
+        offset,
+        limit: 100,
+    });
+    edge_section(context, "Retainers", "retainers", move |offset| Query::Retainers {
+        node: n,
+        offset,
+        limit: PAGE_ROWS,
+    });
+    edge_section(context, "References", "references", move |offset| Query::Edges {
+        node: n,
+        offset,
+        limit: PAGE_ROWS,
+    });
+    append(&context.detail, el("h3", "", "Dominators (who alone keeps it alive), nearest first"));
+    let section = append(&context.detail, el("div", "dominators", ""));
+    let table = Rc::new(Table::new(&section, "nodes", &NODE_HEADERS));
+    load_nodes(
+        context,
+        &section,
+        &table,
+        0,
+        Rc::new(move |offset| Query::DominatorChain { node: n, offset, limit: PAGE_ROWS }),
+    );
+}
+
+/// A titled table of edges, filled page by page.
+fn edge_section(context: &Context, title: &str, class: &str, query: impl Fn(u32) -> Query + 'static) {
+    append(&context.detail, el("h3", "", title));
+    let section = append(&context.detail, el("div", class, ""));
+    let table = Rc::new(Table::new(
+        &section,
+        "edges",
+        &["Edge", "Object", "Shallow#", "Retained#", "Distance#", "Class"],
+    ));
+    load_edges(context, &section, &table, 0, Rc::new(query));
+}
+
+fn load_edges(context: &Context, section: &HtmlElement, table: &Rc<Table>, offset: u32, query: PageQuery) {
+    let (context_inner, section, table) = (context.clone(), section.clone(), Rc::clone(table));
+    context.port.query(context.handle, query(offset), move |answer| {
+        let Answer::Edges(page) = answer else { return };
+        if page.total == 0 {
+            append(&section, el("p", "muted", "none"));
+        }
+        for row in &page.rows {
+            add_edge_row(&context_inner, &table, row);
+        }
+        let (context, section_for_more, table_for_more) =
+            (context_inner.clone(), section.clone(), Rc::clone(&table));
+        more_button(
+            &section,
+            table.len(),
+            page.total,
+            Rc::new(move |offset| {
+                load_edges(&context, &section_for_more, &table_for_more, offset, Rc::clone(&query))
+            }),
+        );
+    });
+}
+
+fn add_edge_row(context: &Context, table: &Table, row: &EdgeRow) {
+    let mut cells = vec![text(format!("{} ({})", row.edge_name, row.edge_type))];
+    cells.extend(node_cells(&row.node));
+    let context = context.clone();
+    let node = row.node.clone();
+    table.row(cells, Some(Box::new(move || show_object(&context, &node))));
+}
+
+fn clear(element: &HtmlElement) {
+    element.set_inner_html("");
+}
+
+/// DevTools' distance as shown: unreachable nodes have none; system-only nodes count from their base.
+fn distance(d: i32) -> String {
+    const SYSTEM_BASE: i32 = 100_000_000;
+    match d {
+        d if d < 0 => "–".to_string(),
+        d if d >= SYSTEM_BASE => format!("{} (system)", d - SYSTEM_BASE),
+        d => d.to_string(),
+    }
+}
+
+/// Long names (strings' contents) are cut for the table; the full text is in the object's view.
+fn shorten(name: &str) -> String {
+    const MAX_CHARS: usize = 80;
+    if name.chars().count() <= MAX_CHARS {
+        name.to_string()
+    } else {
+        let cut: String = name.chars().take(MAX_CHARS).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Appends a `<dt>label</dt><dd data-field=..>value</dd>` pair.
+pub fn fact(list: &HtmlElement, label: &str, value: &str, field: &str) {
+    append(list, el("dt", "", label));
+    let dd = append(list, el("dd", "", value));
+    set_attr(&dd, "data-field", field);
+}
