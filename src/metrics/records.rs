@@ -342,7 +342,12 @@ pub(crate) fn read_csv(
             let value = match cell.parse::<f64>() {
                 Ok(x) => FieldValue::Number(x),
                 Err(_) if cell.is_empty() => continue,
-                Err(_) => FieldValue::Text(Cow::Owned(cell.to_string())),
+                Err(_) => {
+                    if (sink.table)(name).is_some() {
+                        file.warn(line, format!("expected a number in column `{name}`, found `{}`", excerpt(cell)));
+                    }
+                    FieldValue::Text(Cow::Owned(cell.to_string()))
+                }
             };
             record.fields.push((Cow::Owned(name.clone()), value));
         }

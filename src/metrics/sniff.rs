@@ -86,7 +86,7 @@ fn sniff_binary(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
 
 /// JSON formats by their keys.
 fn sniff_json(text: &str) -> Format {
-    if text.contains("\"resultType\"") {
+    if text.contains("\"resultType\"") || (text.contains("\"status\"") && text.contains("\"errorType\"")) {
         return Format::PromQueryRange;
     }
     if text.contains("\"traceEvents\"") {
