@@ -56,3 +56,27 @@ test('a dropped text file gets a clear error', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('clicking a class and then an object shows why it is alive', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
+  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const leak = oracle.top_classes_by_retained.find((c) => c.name === 'CachedResponse');
+  const classRow = page.locator('table.classes tr', { hasText: 'CachedResponse' }).first();
+  await classRow.waitFor({ timeout: 60000 });
+  assert.equal(await classRow.locator('td').nth(1).textContent(), leak.count.toLocaleString('en-US'));
+  await classRow.click();
+  const firstInstance = page.locator('.instances tbody tr').first();
+  await firstInstance.waitFor();
+  assert.match(await firstInstance.textContent(), /CachedResponse @\d+/);
+  await firstInstance.click();
+  await page.locator('.object-title').waitFor();
+  // The path from a GC root ends at the object itself; something retains it.
+  const pathRows = page.locator('.path tbody tr');
+  await pathRows.first().waitFor();
+  assert.match(await pathRows.last().textContent(), /CachedResponse @\d+/);
+  assert.ok(await page.locator('.retainers tbody tr').count() >= 1);
+  await screenshot(page, 'object-view.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
