@@ -5,7 +5,8 @@
 //! sawtooth is not a leak; what the process keeps is the floor the heap returns to after each major GC. The
 //! floor is taken, in order of preference, from the heap size after each major GC when GC events are loaded
 //! on the same clock (`--trace-gc`, clinic; a burst of GCs counts once), else from the samples: the sawtooth's
-//! big drops (at least half the largest drop and three times the typical sample-to-sample change) split the
+//! big drops (at least half the largest drop and four times the typical sample-to-sample change, with no
+//! immediate rebound) split the
 //! series into GC cycles and each cycle's minimum is a floor point (the warm-up before the first drop is left
 //! out); a series without a sawtooth (external memory, RSS, noise), or other than the heap with fewer than 3
 //! cycles, gives the minimum of each of 20 windows.
@@ -302,17 +303,24 @@ fn major_gc_floor(events: &[GcEvent], time_base: TimeBase) -> Vec<(f64, f64)> {
     floor
 }
 
-/// Indices where the series drops by a GC-sized amount: at least half the largest drop and three times the
-/// median non-zero change between samples.
+/// Indices where the series drops by a GC-sized amount: at least half the largest drop and four times the
+/// median non-zero change between samples, and not followed by a rebound of half the drop (noise jumps
+/// back; after a GC the heap climbs again slowly).
 fn big_drops(v: &[f64]) -> Vec<usize> {
     let changes: Vec<f64> = v.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
     let Some(typical) = quantile(&changes, 0.5) else { return Vec::new() };
     let largest = v.windows(2).map(|w| w[0] - w[1]).fold(0.0, f64::max);
-    let threshold = (0.5 * largest).max(3.0 * typical);
+    let threshold = (0.5 * largest).max(4.0 * typical);
     if largest <= 0.0 || largest < threshold {
         return Vec::new();
     }
-    (1..v.len()).filter(|&i| v[i - 1] - v[i] >= threshold).collect()
+    (1..v.len())
+        .filter(|&i| {
+            let drop = v[i - 1] - v[i];
+            let rebound = v.get(i + 1).map_or(0.0, |next| next - v[i]);
+            drop >= threshold && rebound < 0.5 * drop
+        })
+        .collect()
 }
 
 /// The trend of one series.
