@@ -32,12 +32,14 @@ fn first_200_utf16_units(s: &str) -> String {
 
 fn check_series(series: &str) {
     let path = fixtures().join("oracle").join(format!("{series}.devtools.json"));
-    let expected: Value = serde_json::from_reader(File::open(&path).expect("oracle file")).expect("oracle JSON");
+    let expected: Value =
+        serde_json::from_reader(File::open(&path).expect("oracle file")).expect("oracle JSON");
     let files = expected["files"].as_array().expect("files");
     assert_eq!(files.len(), 3, "{series}: three snapshots");
     let mut problems = Vec::new();
     for file in files {
-        let name = Path::new(file["file"].as_str().expect("file name")).file_name().unwrap().to_string_lossy();
+        let name =
+            Path::new(file["file"].as_str().expect("file name")).file_name().unwrap().to_string_lossy();
         let devtools = &file["devtools"];
         let snapshot = analyze(&name);
         let ours = serde_json::to_value(snapshot.summary(50, 20)).expect("summary JSON");

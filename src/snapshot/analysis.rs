@@ -16,7 +16,7 @@ use super::flags::{page_owned_nodes, ROOT};
 use super::graph::{HeapGraph, NodeIdx};
 use super::interfaces::infer_and_match;
 use super::kinds::Kinds;
-use super::retained::{retained_sizes, DominatorChildren};
+use super::retained::retained_sizes;
 use super::shallow::reattribute;
 use super::statistics::{statistics, Statistics};
 use super::summary::{summarize, ClassSummary};
@@ -58,7 +58,6 @@ pub struct HeapSnapshot {
     pub(crate) distances: Vec<i32>,
     pub(crate) idom: Vec<u32>,
     pub(crate) retained: Vec<u64>,
-    pub(crate) dominator_children: DominatorChildren,
     pub(crate) classes: ClassTable,
     pub(crate) summary: ClassSummary,
     pub(crate) statistics: Statistics,
@@ -72,7 +71,10 @@ impl HeapSnapshot {
     }
 
     /// Runs every analysis, calling `progress` as each phase starts.
-    pub fn analyze_with_progress(mut graph: HeapGraph, progress: &mut dyn FnMut(AnalysisPhase)) -> HeapSnapshot {
+    pub fn analyze_with_progress(
+        mut graph: HeapGraph,
+        progress: &mut dyn FnMut(AnalysisPhase),
+    ) -> HeapSnapshot {
         progress(AnalysisPhase::Retainers);
         graph.build_retainers();
         let kinds = Kinds::of(&graph);
@@ -89,7 +91,7 @@ impl HeapSnapshot {
         progress(AnalysisPhase::RetainedSizes);
         let retained = retained_sizes(&graph, &tree);
         let idom = tree.idom;
-        let dominator_children = DominatorChildren::new(&idom, ROOT, &retained);
+        drop(tree.order);
 
         progress(AnalysisPhase::Distances);
         let distances = distances(&graph, &kinds);
@@ -100,7 +102,7 @@ impl HeapSnapshot {
         drop(interfaces);
 
         progress(AnalysisPhase::Summary);
-        let summary = summarize(&graph, &classes, &distances, &retained, &dominator_children);
+        let summary = summarize(&graph, &classes, &distances, &retained, &idom);
 
         progress(AnalysisPhase::Statistics);
         let extra_native_bytes = 0;
@@ -114,7 +116,6 @@ impl HeapSnapshot {
             distances,
             idom,
             retained,
-            dominator_children,
             classes,
             summary,
             statistics,

@@ -27,46 +27,48 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     if n_nodes == 0 {
         return DominatorTree { idom: Vec::new(), order: Vec::new() };
     }
+    // Everything below works on DFS numbers (`number[node]`, `order[number]`), so the per-vertex arrays are
+    // read in order rather than scattered over the node order.
     let mut numbering = Numbering {
         graph,
         counted,
         number: vec![NONE; n_nodes],
         order: Vec::with_capacity(n_nodes),
-        parent: vec![NONE; n_nodes],
+        parent: Vec::with_capacity(n_nodes),
         cursor: vec![0; n_nodes],
     };
-    numbering.search_from(root.0, root.0);
+    numbering.search_from(root.0, 0);
     if numbering.order.len() < n_nodes {
         for node in 0..n_nodes as u32 {
             if numbering.number[node as usize] == NONE && !has_counted_retainer(graph, counted, node) {
-                numbering.search_from(node, root.0);
+                numbering.search_from(node, 0);
             }
         }
     }
     let Numbering { number, mut order, parent, cursor, .. } = numbering;
     let n_reached = order.len();
 
-    // Semi-dominators, as DFS numbers, in reverse DFS order. `label` reuses the DFS cursor array.
-    let mut semi = vec![NONE; n_nodes];
+    // Semi-dominators in reverse DFS order. `label` (smallest semi-dominator on the compressed path) reuses
+    // the cursor array; `ancestor` is the forest of processed vertices, NONE until linked.
+    let mut semi: Vec<u32> = (0..n_reached as u32).collect();
     let mut label = cursor;
-    let mut ancestor = vec![NONE; n_nodes];
+    label.truncate(n_reached);
+    let mut ancestor = vec![NONE; n_reached];
     let mut path = Vec::new();
-    for i in (1..n_reached).rev() {
-        let w = order[i] as usize;
-        let mut best = i as u32;
+    for w in (1..n_reached).rev() {
+        let mut best = w as u32;
         let mut has_counted_pred = false;
-        for &e in graph.retainers_of(NodeIdx(w as u32)) {
+        for &e in graph.retainers_of(NodeIdx(order[w])) {
             if !counted.contains(e.0 as usize) {
                 continue;
             }
             has_counted_pred = true;
-            let v = graph.edge_from[e.0 as usize].0;
-            let v_number = number[v as usize];
-            if v_number == NONE {
+            let v = number[graph.edge_from[e.0 as usize].0 as usize];
+            if v == NONE {
                 continue;
             }
-            let candidate = if v_number <= i as u32 {
-                v_number
+            let candidate = if v <= w as u32 {
+                v
             } else {
                 compress(v, &mut ancestor, &mut label, &mut path);
                 label[v as usize]
@@ -81,27 +83,29 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
         label[w] = best;
         ancestor[w] = parent[w];
     }
-    drop(label);
     drop(ancestor);
+    drop(path);
 
-    // Immediate dominators in DFS order, overwriting the parent array.
-    let mut idom = parent;
-    idom[root.0 as usize] = root.0;
-    for &w in &order[1..] {
-        let w = w as usize;
-        let mut d = idom[w];
-        while number[d as usize] > semi[w] {
-            d = idom[d as usize];
+    // Immediate dominators: the nearest dominator-tree ancestor of the DFS parent numbered at most the
+    // semi-dominator. Computed in DFS order into `label`, which is no longer needed.
+    let mut idom_number = label;
+    idom_number[0] = 0;
+    for w in 1..n_reached {
+        let mut d = parent[w];
+        while d > semi[w] {
+            d = idom_number[d as usize];
         }
-        idom[w] = d;
+        idom_number[w] = d;
     }
-    if n_reached < n_nodes {
-        for node in 0..n_nodes as u32 {
-            if number[node as usize] == NONE {
-                idom[node as usize] = root.0;
-                order.push(node);
-            }
-        }
+    drop(semi);
+    drop(parent);
+
+    // Back to node indices; nodes never reached hang from the root.
+    order.extend((0..n_nodes as u32).filter(|&node| number[node as usize] == NONE));
+    let mut idom = number;
+    idom.fill(root.0);
+    for (w, &dominator) in idom_number.iter().enumerate() {
+        idom[order[w] as usize] = order[dominator as usize];
     }
     DominatorTree { idom, order }
 }
@@ -129,27 +133,35 @@ fn compress(v: u32, ancestor: &mut [u32], label: &mut [u32], path: &mut Vec<u32>
 }
 
 /// Depth-first numbering over counted edges, iterative: each node keeps a cursor into its edges and the
-/// search climbs back through `parent`.
+/// search climbs back through `parent` (DFS numbers).
 struct Numbering<'g> {
     graph: &'g HeapGraph,
     counted: &'g BitSet,
+    /// DFS number by node.
     number: Vec<u32>,
+    /// Node by DFS number.
     order: Vec<u32>,
+    /// DFS parent by DFS number.
     parent: Vec<u32>,
+    /// Next edge to look at, by node.
     cursor: Vec<u32>,
 }
 
 impl Numbering<'_> {
-    fn visit(&mut self, node: u32, parent: u32) {
-        self.number[node as usize] = self.order.len() as u32;
+    fn visit(&mut self, node: u32, parent: u32) -> u32 {
+        let number = self.order.len() as u32;
+        self.number[node as usize] = number;
         self.order.push(node);
-        self.parent[node as usize] = parent;
+        self.parent.push(parent);
         self.cursor[node as usize] = self.graph.first_edge[node as usize];
+        number
     }
 
+    /// Numbers everything reachable from `start`, whose DFS parent is `parent` (a DFS number).
     fn search_from(&mut self, start: u32, parent: u32) {
-        self.visit(start, parent);
+        let start_number = self.visit(start, parent);
         let mut v = start;
+        let mut v_number = start_number;
         loop {
             let end = self.graph.first_edge[v as usize + 1];
             let mut next = None;
@@ -164,11 +176,14 @@ impl Numbering<'_> {
             }
             match next {
                 Some(w) => {
-                    self.visit(w, v);
+                    v_number = self.visit(w, v_number);
                     v = w;
                 }
-                None if v == start => return,
-                None => v = self.parent[v as usize],
+                None if v_number == start_number => return,
+                None => {
+                    v_number = self.parent[v_number as usize];
+                    v = self.order[v_number as usize];
+                }
             }
         }
     }

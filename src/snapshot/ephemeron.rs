@@ -45,8 +45,7 @@ pub fn parse(name: &str) -> Option<WeakMapEdgeName<'_>> {
     let key_and_value = body[..body.len() - value_id.len()].strip_suffix(" @")?;
     let has_key_id = key_and_value.match_indices(VALUE_PART).any(|(at, _)| {
         let before = &key_and_value[..at];
-        trailing_digits(before)
-            .is_some_and(|digits| before[..before.len() - digits.len()].ends_with(" @"))
+        trailing_digits(before).is_some_and(|digits| before[..before.len() - digits.len()].ends_with(" @"))
     });
     has_key_id.then_some(WeakMapEdgeName { entry, table_id })
 }

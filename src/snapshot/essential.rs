@@ -20,9 +20,10 @@ pub fn essential_edges(graph: &HeapGraph, kinds: &Kinds, page_owned: &BitSet) ->
             let i = e as usize;
             let edge_type = u16::from(graph.edge_type[i]);
             if edge_type == kinds.edge.internal {
-                let is_table_edge = weak_map_names
-                    .get(StrIdx(graph.edge_name_or_index[i]))
-                    .is_some_and(|name| name.table_id.parse::<u64>() == Ok(u64::from(graph.node_id[node as usize])));
+                let is_table_edge =
+                    weak_map_names.get(StrIdx(graph.edge_name_or_index[i])).is_some_and(|name| {
+                        name.table_id.parse::<u64>() == Ok(u64::from(graph.node_id[node as usize]))
+                    });
                 if is_table_edge {
                     continue;
                 }

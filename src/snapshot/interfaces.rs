@@ -30,15 +30,14 @@ pub struct Interfaces {
 
 /// Whether `node` is a plain JavaScript object (DevTools' `isPlainJSObject`).
 pub fn is_plain_object(graph: &HeapGraph, kinds: &Kinds, node: usize) -> bool {
-    u16::from(graph.node_type[node]) == kinds.node.object && graph.strings.get(graph.node_name[node]) == "Object"
+    u16::from(graph.node_type[node]) == kinds.node.object
+        && graph.strings.get(graph.node_name[node]) == "Object"
 }
 
 /// Infers interfaces and matches every plain object against them.
 pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
-    let plain_objects: Vec<u32> = (0..graph.n_nodes())
-        .filter(|&n| is_plain_object(graph, kinds, n))
-        .map(|n| n as u32)
-        .collect();
+    let plain_objects: Vec<u32> =
+        (0..graph.n_nodes()).filter(|&n| is_plain_object(graph, kinds, n)).map(|n| n as u32).collect();
     if plain_objects.is_empty() {
         return Interfaces::default();
     }
@@ -89,7 +88,10 @@ impl PropertyRanks {
             for e in graph.edges_of(NodeIdx(node)) {
                 let e = e as usize;
                 let s = graph.edge_name_or_index[e] as usize;
-                if u16::from(graph.edge_type[e]) == kinds.edge.property && s < rank.len() && rank[s] == NO_RANK {
+                if u16::from(graph.edge_type[e]) == kinds.edge.property
+                    && s < rank.len()
+                    && rank[s] == NO_RANK
+                {
                     rank[s] = 0;
                     distinct.push(StrIdx(s as u32));
                 }
@@ -163,8 +165,9 @@ fn infer(graph: &HeapGraph, kinds: &Kinds, ranks: &PropertyRanks, plain_objects:
     }
     drop(index_of);
     // Stable: equally common candidates keep their first-seen order.
-    candidates.sort_by(|a, b| b.1.cmp(&a.1));
-    let min_count = MIN_OBJECTS_PER_INTERFACE.max(plain_objects.len() as f64 / OBJECTS_PER_INTERFACE_PROPORTION);
+    candidates.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+    let min_count =
+        MIN_OBJECTS_PER_INTERFACE.max(plain_objects.len() as f64 / OBJECTS_PER_INTERFACE_PROPORTION);
     candidates
         .into_iter()
         .take_while(|&(_, count)| f64::from(count) >= min_count)

@@ -9,7 +9,7 @@ use super::analysis::HeapSnapshot;
 use super::graph::{EdgeIdx, NodeIdx};
 use super::names::{display_name, edge_name};
 use super::statistics::Statistics;
-use super::summary::top_objects;
+use super::summary::{instances_page, largest_first_page, top_objects};
 
 /// A page of rows out of `total`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,7 +131,8 @@ impl HeapSnapshot {
     /// Summary rows by retained size, largest first.
     pub fn classes_page(&self, offset: usize, limit: usize) -> Page<ClassRow> {
         let rows = &self.summary.rows;
-        let positions: Vec<usize> = (offset.min(rows.len())..offset.saturating_add(limit).min(rows.len())).collect();
+        let positions: Vec<usize> =
+            (offset.min(rows.len())..offset.saturating_add(limit).min(rows.len())).collect();
         Page {
             offset,
             total: rows.len(),
@@ -154,9 +155,14 @@ impl HeapSnapshot {
         }
     }
 
-    /// The objects of Summary row `class`, largest retained size first.
+    /// The objects of Summary row `class`, largest retained size first. Costs a scan of the class column.
     pub fn class_instances(&self, class: u32, offset: usize, limit: usize) -> Page<NodeRow> {
-        Page::of(self.summary.instances_of(class as usize), offset, limit, |n| self.node_row(NodeIdx(n)))
+        let Some(aggregate) = self.summary.rows.get(class as usize) else {
+            return Page { offset, total: 0, rows: Vec::new() };
+        };
+        let (total, page) =
+            instances_page(&self.graph, &self.classes, &self.retained, aggregate.class, offset, limit);
+        Page { offset, total, rows: page.into_iter().map(|n| self.node_row(NodeIdx(n))).collect() }
     }
 
     /// The outgoing edges of `node`, in snapshot order.
@@ -190,8 +196,48 @@ impl HeapSnapshot {
         Page::of(&chain, offset, limit, |n| self.node_row(NodeIdx(n)))
     }
 
-    /// The nodes `node` immediately dominates, largest retained size first.
+    /// The nodes `node` immediately dominates, largest retained size first. Costs a scan of the dominator
+    /// column (no children index is kept, to save memory).
     pub fn dominator_children(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<NodeRow> {
-        Page::of(self.dominator_children.of(node), offset, limit, |n| self.node_row(NodeIdx(n)))
+        let children: Vec<u32> =
+            (0..self.n_nodes() as u32).filter(|&n| self.idom[n as usize] == node.0 && n != node.0).collect();
+        let (total, page) = largest_first_page(children, &self.retained, offset, limit);
+        Page { offset, total, rows: page.into_iter().map(|n| self.node_row(NodeIdx(n))).collect() }
     }
+}
+
+/// The JSON of `heapscope summary --json`: `{"node_count", "edge_count", "total_size", "statistics",
+/// "classes": [{"key", "name", "count", "shallow_size", "retained_size", "distance"}], "top_objects": [{"id",
+/// "name", "class_name", "type", "self_size", "retained_size", "distance"}]}`, both lists the `top` largest by
+/// retained size, the fields named as in DevTools' oracle output.
+pub fn summary_json(snapshot: &HeapSnapshot, top: usize) -> serde_json::Value {
+    let summary = snapshot.summary(top, top);
+    let classes: Vec<serde_json::Value> = summary
+        .classes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "key": c.key, "name": c.name, "count": c.count, "shallow_size": c.shallow_size,
+                "retained_size": c.retained_size, "distance": c.distance,
+            })
+        })
+        .collect();
+    let top_objects: Vec<serde_json::Value> = summary
+        .top_objects
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "id": o.id, "name": o.name, "class_name": o.class_name, "type": o.node_type,
+                "self_size": o.self_size, "retained_size": o.retained_size, "distance": o.distance,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "node_count": summary.node_count,
+        "edge_count": summary.edge_count,
+        "total_size": summary.total_size,
+        "statistics": summary.statistics,
+        "classes": classes,
+        "top_objects": top_objects,
+    })
 }

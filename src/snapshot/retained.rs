@@ -1,5 +1,5 @@
 //! Retained sizes (a node's shallow size plus the retained sizes of the nodes it immediately dominates) and
-//! the dominator tree's children lists, each sorted by retained size, largest first.
+//! the dominator tree's children lists.
 
 use super::dominators::DominatorTree;
 use super::graph::{HeapGraph, NodeIdx};
@@ -14,7 +14,7 @@ pub fn retained_sizes(graph: &HeapGraph, tree: &DominatorTree) -> Vec<u64> {
     retained
 }
 
-/// The children of each node in the dominator tree (CSR), largest retained size first, ties by node index.
+/// The children of each node in the dominator tree (CSR), in node order.
 #[derive(Debug, Clone, Default)]
 pub struct DominatorChildren {
     first: Vec<u32>,
@@ -22,7 +22,7 @@ pub struct DominatorChildren {
 }
 
 impl DominatorChildren {
-    pub fn new(idom: &[u32], root: NodeIdx, retained: &[u64]) -> Self {
+    pub fn new(idom: &[u32], root: NodeIdx) -> Self {
         let n_nodes = idom.len();
         let mut first = vec![0u32; n_nodes + 1];
         for (node, &dominator) in idom.iter().enumerate() {
@@ -33,21 +33,17 @@ impl DominatorChildren {
         for i in 0..n_nodes {
             first[i + 1] += first[i];
         }
-        let mut fill = first.clone();
         let mut children = vec![0u32; first[n_nodes] as usize];
-        for (node, &dominator) in idom.iter().enumerate() {
+        // Fill each group from its end, walking nodes backwards: `first[d]` ends at the group's start.
+        for (node, &dominator) in idom.iter().enumerate().rev() {
             if node != root.0 as usize {
-                let slot = &mut fill[dominator as usize];
+                let slot = &mut first[dominator as usize + 1];
+                *slot -= 1;
                 children[*slot as usize] = node as u32;
-                *slot += 1;
             }
         }
-        for window in first.windows(2) {
-            let slice = &mut children[window[0] as usize..window[1] as usize];
-            if slice.len() > 1 {
-                slice.sort_unstable_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(a.cmp(&b)));
-            }
-        }
+        first.rotate_left(1);
+        first[n_nodes] = children.len() as u32;
         DominatorChildren { first, children }
     }
 

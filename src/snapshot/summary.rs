@@ -28,24 +28,10 @@ pub struct ClassAggregate {
     pub distance: i32,
 }
 
-/// The Summary: rows sorted by retained size and each row's objects.
+/// The Summary rows, sorted by retained size.
 #[derive(Debug, Clone, Default)]
 pub struct ClassSummary {
     pub rows: Vec<ClassAggregate>,
-    /// CSR offsets into `instances`, one range per row.
-    first_instance: Vec<u32>,
-    /// Nodes, grouped by row, largest retained size first.
-    instances: Vec<u32>,
-}
-
-impl ClassSummary {
-    /// The objects of row `row`, largest retained size first.
-    pub fn instances_of(&self, row: usize) -> &[u32] {
-        match (self.first_instance.get(row), self.first_instance.get(row + 1)) {
-            (Some(&start), Some(&end)) => &self.instances[start as usize..end as usize],
-            _ => &[],
-        }
-    }
 }
 
 /// Per-class totals before publishing.
@@ -64,7 +50,7 @@ pub fn summarize(
     classes: &ClassTable,
     distances: &[i32],
     retained: &[u64],
-    dominator_children: &DominatorChildren,
+    idom: &[u32],
 ) -> ClassSummary {
     let n_classes = classes.classes.len();
     let empty = Totals { count: 0, shallow_size: 0, retained_size: 0, distance: i32::MAX, first_node: NONE };
@@ -82,10 +68,11 @@ pub fn summarize(
         t.shallow_size += size;
         t.distance = t.distance.min(distances[node]);
     }
-    add_class_retained_sizes(graph, classes, retained, dominator_children, &mut totals);
+    add_class_retained_sizes(graph, classes, retained, idom, &mut totals);
 
     // Publish in DevTools' insertion order (first counted node of each class), merging equal keys.
-    let mut by_first_node: Vec<u32> = (0..n_classes as u32).filter(|&c| totals[c as usize].count > 0).collect();
+    let mut by_first_node: Vec<u32> =
+        (0..n_classes as u32).filter(|&c| totals[c as usize].count > 0).collect();
     by_first_node.sort_unstable_by_key(|&c| totals[c as usize].first_node);
     let mut position_of_key: FxHashMap<String, usize> = FxHashMap::default();
     let mut published: Vec<u32> = Vec::with_capacity(by_first_node.len());
@@ -105,11 +92,7 @@ pub fn summarize(
         tb.retained_size.cmp(&ta.retained_size).then(tb.shallow_size.cmp(&ta.shallow_size))
     });
 
-    let mut row_of_class = vec![NONE; n_classes];
-    for (row, &class) in published.iter().enumerate() {
-        row_of_class[class as usize] = row as u32;
-    }
-    let rows: Vec<ClassAggregate> = published
+    let rows = published
         .iter()
         .map(|&class| {
             let t = &totals[class as usize];
@@ -122,8 +105,7 @@ pub fn summarize(
             }
         })
         .collect();
-    let (first_instance, instances) = group_instances(graph, classes, retained, &row_of_class, &rows);
-    ClassSummary { rows, first_instance, instances }
+    ClassSummary { rows }
 }
 
 /// Adds each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of
@@ -132,12 +114,13 @@ fn add_class_retained_sizes(
     graph: &HeapGraph,
     classes: &ClassTable,
     retained: &[u64],
-    dominator_children: &DominatorChildren,
+    idom: &[u32],
     totals: &mut [Totals],
 ) {
     if graph.n_nodes() == 0 {
         return;
     }
+    let children = DominatorChildren::new(idom, ROOT);
     let mut on_path = vec![false; totals.len()];
     let mut stack = vec![ROOT.0];
     // (stack length when the subtree started, class): the class leaves the path when the stack is back to
@@ -145,16 +128,15 @@ fn add_class_retained_sizes(
     let mut open_subtrees: Vec<(usize, u32)> = Vec::new();
     while let Some(node) = stack.pop() {
         let class = classes.node_class[node as usize];
-        let children = dominator_children.of(NodeIdx(node));
-        let counted = !on_path[class as usize] && graph.self_size(NodeIdx(node)) != 0;
-        if counted {
+        let dominated = children.of(NodeIdx(node));
+        if !on_path[class as usize] && graph.self_size(NodeIdx(node)) != 0 {
             totals[class as usize].retained_size += retained[node as usize];
-            if !children.is_empty() {
+            if !dominated.is_empty() {
                 on_path[class as usize] = true;
                 open_subtrees.push((stack.len(), class));
             }
         }
-        stack.extend_from_slice(children);
+        stack.extend_from_slice(dominated);
         while let Some(&(length, class)) = open_subtrees.last() {
             if length != stack.len() {
                 break;
@@ -165,34 +147,45 @@ fn add_class_retained_sizes(
     }
 }
 
-/// Groups the counted nodes by Summary row, largest retained size first (ties by node index).
-fn group_instances(
+/// The nodes of Summary row class `class` (shallow size not 0), largest retained size first (ties by node
+/// index), rows `offset..offset + limit` of them. A scan of the class column plus a partial sort: memory stays
+/// flat however many pages are asked for.
+pub fn instances_page(
     graph: &HeapGraph,
     classes: &ClassTable,
     retained: &[u64],
-    row_of_class: &[u32],
-    rows: &[ClassAggregate],
-) -> (Vec<u32>, Vec<u32>) {
-    let mut first = vec![0u32; rows.len() + 1];
-    for (row, aggregate) in rows.iter().enumerate() {
-        first[row + 1] = first[row] + aggregate.count;
+    class: u32,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<u32>) {
+    let members: Vec<u32> = (0..graph.n_nodes() as u32)
+        .filter(|&n| classes.node_class[n as usize] == class && graph.self_size(NodeIdx(n)) != 0)
+        .collect();
+    largest_first_page(members, retained, offset, limit)
+}
+
+/// Rows `offset..offset + limit` of `nodes` ordered by retained size, largest first (ties by node index),
+/// with the total: a selection, then a sort of the page only.
+pub fn largest_first_page(
+    mut nodes: Vec<u32>,
+    retained: &[u64],
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<u32>) {
+    let total = nodes.len();
+    let start = offset.min(total);
+    let end = start.saturating_add(limit).min(total);
+    let order = |a: &u32, b: &u32| retained[*b as usize].cmp(&retained[*a as usize]).then(a.cmp(b));
+    if end < total {
+        nodes.select_nth_unstable_by(end, order);
+        nodes.truncate(end);
     }
-    let mut fill = first.clone();
-    let mut instances = vec![0u32; first[rows.len()] as usize];
-    for node in 0..graph.n_nodes() {
-        let row = row_of_class[classes.node_class[node] as usize];
-        if row == NONE || graph.self_size(NodeIdx(node as u32)) == 0 {
-            continue;
-        }
-        let slot = &mut fill[row as usize];
-        instances[*slot as usize] = node as u32;
-        *slot += 1;
+    if start > 0 && start < nodes.len() {
+        nodes.select_nth_unstable_by(start, order);
     }
-    for window in first.windows(2) {
-        instances[window[0] as usize..window[1] as usize]
-            .sort_unstable_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(a.cmp(&b)));
-    }
-    (first, instances)
+    let mut page = nodes.split_off(start);
+    page.sort_unstable_by(order);
+    (total, page)
 }
 
 /// The `n` nodes with the largest retained sizes, the root excluded, largest first (ties by node index).
@@ -201,7 +194,9 @@ pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
     if n == 0 {
         return best;
     }
-    let before = |a: u32, b: u32| retained[a as usize] > retained[b as usize] || (retained[a as usize] == retained[b as usize] && a < b);
+    let before = |a: u32, b: u32| {
+        retained[a as usize] > retained[b as usize] || (retained[a as usize] == retained[b as usize] && a < b)
+    };
     for node in 1..retained.len() as u32 {
         if best.len() == n && !before(node, best[n - 1]) {
             continue;

@@ -1,6 +1,170 @@
-//! `heapscope summary` (not built yet).
-use std::ffi::OsString;
+//! `heapscope summary FILE [--top N] [--json]`: DevTools' Summary of a heap snapshot: counts, total size,
+//! the Statistics view, the largest classes and the largest objects by retained size. Also home of the
+//! snapshot loading and the table formatting that `inspect` shares.
 
-pub fn run(_args: Vec<OsString>) -> Result<(), String> {
-    Err("`summary` is not built yet".into())
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use heapscope::snapshot::parse::parse_reader;
+use heapscope::snapshot::{summary_json, HeapSnapshot, NodeRow};
+
+/// Bytes read from disk per step; the parser never sees the whole file at once.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Rows per list unless `--top` says otherwise.
+const DEFAULT_TOP: usize = 50;
+
+const USAGE: &str = "usage: heapscope summary FILE [--top N] [--json]";
+
+pub fn run(args: Vec<OsString>) -> Result<(), String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut path = None;
+    let mut json = false;
+    let mut top = DEFAULT_TOP;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("json") => json = true,
+            Long("top") => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                top = value.parse().map_err(|e| format!("--top: {e}"))?;
+            }
+            Value(value) if path.is_none() => path = Some(value),
+            other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+        }
+    }
+    let path = path.ok_or(USAGE)?;
+    let snapshot = load_snapshot(&path)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &summary_json(&snapshot, top))
+            .map_err(|e| e.to_string())
+            .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
+    } else {
+        write_text(&mut out, &path.to_string_lossy(), &snapshot, top).map_err(|e| e.to_string())
+    };
+    written.and_then(|()| out.flush().map_err(|e| e.to_string()))
+}
+
+/// Reads and analyses a snapshot file (plain or gzip-compressed); errors name the file.
+pub fn load_snapshot(path: &OsString) -> Result<HeapSnapshot, String> {
+    let shown = path.to_string_lossy();
+    let file = File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let graph = parse_reader(file, CHUNK_BYTES, |_| {}).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(HeapSnapshot::analyze(graph))
+}
+
+fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: usize) -> std::io::Result<()> {
+    let summary = snapshot.summary(top, top);
+    let s = &summary.statistics;
+    writeln!(out, "{file}")?;
+    writeln!(
+        out,
+        "  {} nodes, {} edges, total {}",
+        group_digits(summary.node_count as u64),
+        group_digits(summary.edge_count as u64),
+        human_bytes(summary.total_size)
+    )?;
+    writeln!(
+        out,
+        "  V8 heap {} (code {}, strings {}, JS arrays {}, system {}); native {} (typed arrays {})",
+        human_bytes(s.v8heap.total),
+        human_bytes(s.v8heap.code),
+        human_bytes(s.v8heap.strings),
+        human_bytes(s.v8heap.js_arrays),
+        human_bytes(s.v8heap.system),
+        human_bytes(s.native.total),
+        human_bytes(s.native.typed_arrays)
+    )?;
+    writeln!(out)?;
+    writeln!(out, "Classes by retained size")?;
+    writeln!(out, "  {:>10}  {:>10}  {:>10}  {:>9}  class", "retained", "shallow", "count", "distance")?;
+    for class in &summary.classes {
+        writeln!(
+            out,
+            "  {:>10}  {:>10}  {:>10}  {:>9}  {}",
+            human_bytes(class.retained_size),
+            human_bytes(class.shallow_size),
+            group_digits(class.count),
+            distance_text(class.distance),
+            class.key.strip_prefix(',').unwrap_or(&class.key)
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Objects by retained size")?;
+    write_node_header(out)?;
+    for object in &summary.top_objects {
+        write_node_row(out, object, "")?;
+    }
+    Ok(())
+}
+
+/// The column header for [`write_node_row`].
+pub fn write_node_header(out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "  {:>10}  {:>10}  {:>9}  object", "retained", "shallow", "distance")
+}
+
+/// One node as a table row: sizes, distance, then `prefix`, the class, the name and `@id`.
+pub fn write_node_row(out: &mut impl Write, node: &NodeRow, prefix: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {:>10}  {:>10}  {:>9}  {prefix}{} @{}",
+        human_bytes(node.retained_size),
+        human_bytes(node.self_size),
+        distance_text(node.distance),
+        node_label(node),
+        node.id
+    )
+}
+
+/// `Class name` (or just the class when the name adds nothing), cut to a readable length.
+fn node_label(node: &NodeRow) -> String {
+    const MAX_NAME_CHARS: usize = 60;
+    let name: String = node.name.chars().take(MAX_NAME_CHARS).collect();
+    let name = if name.len() < node.name.len() { format!("{name}…") } else { name };
+    if name.is_empty() || name == node.class_name {
+        node.class_name.clone()
+    } else {
+        format!("{} {:?}", node.class_name, name)
+    }
+}
+
+/// DevTools shows distances of objects reachable only from system roots from a base of 100 000 000, and
+/// unreachable ones as -5; people read `system+n` and `-`.
+fn distance_text(distance: i32) -> String {
+    use heapscope::snapshot::distance::{BASE_SYSTEM_DISTANCE, NO_DISTANCE};
+    match distance {
+        NO_DISTANCE => "-".to_owned(),
+        d if d >= BASE_SYSTEM_DISTANCE => format!("system+{}", d - BASE_SYSTEM_DISTANCE),
+        d => d.to_string(),
+    }
+}
+
+/// `12 345 678`.
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// `512 B`, `1.5 KiB`, `12 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    match unit {
+        0 => format!("{bytes} B"),
+        _ if value < 10.0 => format!("{value:.1} {}", UNITS[unit]),
+        _ => format!("{value:.0} {}", UNITS[unit]),
+    }
 }
