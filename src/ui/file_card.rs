@@ -9,7 +9,7 @@ use web_sys::{HtmlElement, HtmlProgressElement};
 use super::dom::{self, append, el, set_attr};
 use super::format;
 use super::port::Port;
-use super::snapshot_view;
+use super::{metrics_view, snapshot_view};
 use crate::protocol::{Handle, Phase, Progress};
 use crate::workspace::FileInfo;
 
@@ -69,6 +69,7 @@ impl FileCard {
             FileInfo::Snapshot(snapshot) => {
                 snapshot_view::show(&self.body, self.handle, &snapshot, Rc::clone(&self.port))
             }
+            FileInfo::Metrics(metrics) => metrics_view::show(&self.body, &metrics),
         }
     }
 }

@@ -8,6 +8,7 @@
 mod dom;
 mod file_card;
 mod format;
+mod metrics_view;
 mod port;
 mod snapshot_view;
 mod table;

@@ -10,6 +10,9 @@ mod sniff;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::chart::{gc_pause_chart_svg, memory_chart_svg};
+use crate::metrics::trend::{analyze, TrendOptions, TrendReport};
+use crate::metrics::{ErrorKind, MetricsError};
 use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
 use crate::snapshot::graph::NodeIdx;
@@ -23,7 +26,23 @@ pub use sniff::{sniff, Kind};
 #[serde(tag = "kind")]
 pub enum FileInfo {
     Snapshot(SnapshotInfo),
+    Metrics(MetricsInfo),
 }
+
+/// A metrics file's verdict with the numbers behind it, and its charts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MetricsInfo {
+    pub name: String,
+    pub file_bytes: u64,
+    pub report: TrendReport,
+    /// Heap used / total / RSS over time with the post-GC floor and the fitted trend (SVG).
+    pub memory_chart_svg: String,
+    /// GC pauses over time (SVG), when the file has GC events or histograms.
+    pub gc_chart_svg: Option<String>,
+}
+
+/// The largest metrics file the workspace buffers (metrics are parsed whole; snapshots stream).
+pub const MAX_METRICS_BYTES: usize = 1 << 30;
 
 /// A heap snapshot's header, headline numbers, largest classes and largest objects.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,11 +74,16 @@ enum Loading {
     /// Too few bytes so far to tell what the file is.
     Sniffing(Vec<u8>),
     Snapshot(Box<SnapshotParser>),
+    /// Metric files are small next to snapshots and their formats are line-based or JSON: they are kept
+    /// and parsed at the end.
+    Metrics(Vec<u8>),
 }
 
 /// A file that has been read and analysed.
 enum Loaded {
     Snapshot(Box<HeapSnapshot>),
+    /// A metrics file: everything the page shows came with its [`MetricsInfo`]; nothing is kept.
+    Metrics,
 }
 
 /// An entry of the workspace: a file on its way in or ready for queries.
@@ -129,6 +153,11 @@ impl Workspace {
                 let info =
                     FileInfo::Snapshot(SnapshotInfo { name, file_bytes: read, meta, summary, class_count });
                 (Loaded::Snapshot(Box::new(snapshot)), info)
+            }
+            Loading::Metrics(bytes) => {
+                progress(Progress { handle, phase: Phase::Analysing, done: 0, total: 1 });
+                let info = analyse_metrics(name, &bytes)?;
+                (Loaded::Metrics, FileInfo::Metrics(info))
             }
         };
         self.entries.insert(handle, Entry::Loaded(loaded));
@@ -205,13 +234,47 @@ fn feed_loading(loading: &mut Loading, chunk: &[u8], at_end: bool) -> Result<(),
                 return Ok(());
             }
             Some(Kind::Other) => {
-                return Err(ErrorReport::new(not_a_snapshot_message(prefix)));
+                *loading = Loading::Metrics(std::mem::take(prefix));
+                return Ok(());
             }
         }
     }
     match loading {
         Loading::Sniffing(_) => Ok(()),
         Loading::Snapshot(parser) => parser.feed(chunk).map_err(|e| ErrorReport::new(e.to_string())),
+        Loading::Metrics(bytes) => {
+            if bytes.len() + chunk.len() > MAX_METRICS_BYTES {
+                return Err(ErrorReport::new(format!(
+                    "not a heap snapshot, and too large for a metrics file (over {} MiB)",
+                    MAX_METRICS_BYTES >> 20
+                )));
+            }
+            bytes.extend_from_slice(chunk);
+            Ok(())
+        }
+    }
+}
+
+/// Parses a metrics file, finds its trend and draws its charts.
+fn analyse_metrics(name: String, bytes: &[u8]) -> Result<MetricsInfo, ErrorReport> {
+    let file = crate::metrics::parse(&name, bytes).map_err(|e| metrics_error(&name, bytes, e))?;
+    let report = analyze(&file, &TrendOptions::default());
+    let memory_chart_svg = memory_chart_svg(&file, &report, &[]);
+    let has_gc = !file.gc_events.is_empty() || !file.gc_histograms.is_empty();
+    let gc_chart_svg = has_gc.then(|| gc_pause_chart_svg(&file, &report, &[]));
+    Ok(MetricsInfo { name, file_bytes: bytes.len() as u64, report, memory_chart_svg, gc_chart_svg })
+}
+
+/// A file that is neither a snapshot nor readable metrics is first of all "not a heap snapshot"; the
+/// metrics parser's words (which name the file and line themselves) say what else was tried.
+fn metrics_error(name: &str, bytes: &[u8], error: MetricsError) -> ErrorReport {
+    match error.kind {
+        ErrorKind::UnknownFormat { .. } => located(name, ErrorReport::new(not_a_snapshot_message(bytes))),
+        ErrorKind::NoSamples { .. } => ErrorReport::new(format!(
+            "{}; and {error}",
+            located(name, ErrorReport::new(not_a_snapshot_message(bytes)))
+        )),
+        _ => ErrorReport::new(error.to_string()),
     }
 }
 
@@ -220,7 +283,11 @@ fn not_a_snapshot_message(prefix: &[u8]) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    format!("not a heap snapshot: a .heapsnapshot is JSON starting with {{\"snapshot\", this file starts with \"{}\"", shown.trim())
+    format!(
+        "not a heap snapshot (JSON starting with {{\"snapshot\"}}) nor a metrics export heapscope reads; \
+         the file starts with \"{}\"",
+        shown.trim()
+    )
 }
 
 fn located(name: &str, error: ErrorReport) -> ErrorReport {

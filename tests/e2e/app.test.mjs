@@ -80,3 +80,28 @@ test('clicking a class and then an object shows why it is alive', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a dropped memoryUsage log shows a leak verdict and its chart', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'metrics/corpus/mapcache.memusage.ndjson');
+  const verdict = page.locator('.file-card >> nth=0 >> [data-field="verdict"]');
+  await verdict.waitFor({ timeout: 30000 });
+  assert.match(await verdict.textContent(), /^Verdict: leak\./);
+  const chart = page.locator('.file-card >> nth=0 >> .memory-chart svg');
+  assert.equal(await chart.count(), 1);
+  const box = await chart.boundingBox();
+  assert.ok(box.width > 300 && box.height > 150, `the chart is drawn at a readable size (${box.width}x${box.height})`);
+  await screenshot(page, 'metrics.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the steady program\'s memoryUsage log is stable', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'metrics/corpus/steady.memusage.ndjson');
+  const verdict = page.locator('.file-card >> nth=0 >> [data-field="verdict"]');
+  await verdict.waitFor({ timeout: 30000 });
+  assert.match(await verdict.textContent(), /^Verdict: stable\./);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
