@@ -344,7 +344,10 @@ pub(crate) fn read_csv(
                 Err(_) if cell.is_empty() => continue,
                 Err(_) => {
                     if (sink.table)(name).is_some() {
-                        file.warn(line, format!("expected a number in column `{name}`, found `{}`", excerpt(cell)));
+                        file.warn(
+                            line,
+                            format!("expected a number in column `{name}`, found `{}`", excerpt(cell)),
+                        );
                     }
                     FieldValue::Text(Cow::Owned(cell.to_string()))
                 }

@@ -433,15 +433,20 @@ pub fn analyze_series(
     trend
 }
 
-/// The split index when one step explains the growth: there is a split into two runs of at least 3 floor
-/// points whose own Theil–Sen growths add up to less than a quarter of the total growth.
+/// The split index when one step explains the growth: splitting at one of the three largest jumps between
+/// consecutive floor points leaves two runs of at least 3 points whose own Theil–Sen growths add up to less
+/// than a quarter of the total growth.
 fn level_shift(t: &[f64], v: &[f64], total_growth: f64) -> Option<usize> {
     let within = |range: std::ops::Range<usize>| -> f64 {
         let (tt, vv) = (&t[range.clone()], &v[range]);
         let slope = theil_sen(tt, vv).map_or(0.0, |s| s.0);
         (slope * (tt[tt.len() - 1] - tt[0])).abs()
     };
-    (3..=v.len() - 3)
+    let mut jumps: Vec<usize> = (3..=v.len() - 3).collect();
+    jumps.sort_by(|&a, &b| (v[b] - v[b - 1]).abs().total_cmp(&(v[a] - v[a - 1]).abs()));
+    jumps
+        .into_iter()
+        .take(3)
         .map(|k| (k, within(0..k) + within(k..v.len())))
         .filter(|&(_, g)| g < 0.25 * total_growth.abs())
         .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -525,7 +530,8 @@ fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
     let mut merged: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
     let mut span_ms: f64 = 0.0;
     // A kind that first appears after the first scrape (no major GC yet) counted from 0 before it.
-    let first_scrape = gc.iter().filter_map(|h| h.snapshots.first()).map(|s| s.t_ms).fold(f64::INFINITY, f64::min);
+    let first_scrape =
+        gc.iter().filter_map(|h| h.snapshots.first()).map(|s| s.t_ms).fold(f64::INFINITY, f64::min);
     for h in &gc {
         let zero = h.snapshots.first().filter(|s| s.t_ms > first_scrape).map(|_| 0.0);
         let n = counter_increase(zero.into_iter().chain(h.snapshots.iter().filter_map(|s| s.count)));
@@ -539,8 +545,10 @@ fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
         if let (Some(a), Some(b)) = (h.snapshots.first(), h.snapshots.last()) {
             span_ms = span_ms.max(b.t_ms - a.t_ms);
             for &(le, _) in &b.buckets {
-                let cumulative =
-                    h.snapshots.iter().filter_map(|s| s.buckets.iter().find(|(l, _)| *l == le).map(|&(_, c)| c));
+                let cumulative = h
+                    .snapshots
+                    .iter()
+                    .filter_map(|s| s.buckets.iter().find(|(l, _)| *l == le).map(|&(_, c)| c));
                 let increase = counter_increase(zero.into_iter().chain(cumulative));
                 merged.entry(le.to_bits()).or_insert((le, 0.0)).1 += increase;
             }
