@@ -1,0 +1,126 @@
+//! The workspace as the worker and the CLI drive it: real corpus files fed in chunks of every size, the
+//! first view and paged queries checked against DevTools' numbers, and bad input refused with a clear error.
+
+use std::io::Read;
+
+use heapscope::protocol::Query;
+use heapscope::workspace::{Answer, FileInfo, Workspace};
+
+fn fixture(path: &str) -> Vec<u8> {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("a gzip fixture");
+    out
+}
+
+fn open(
+    workspace: &mut Workspace,
+    handle: u32,
+    name: &str,
+    bytes: &[u8],
+    chunk: usize,
+) -> Result<FileInfo, String> {
+    workspace.open(handle, name, bytes.len() as u64);
+    for piece in bytes.chunks(chunk) {
+        workspace.feed(handle, piece).map_err(|e| e.message)?;
+    }
+    workspace.finish(handle, &mut |_| {}).map_err(|e| e.message)
+}
+
+fn oracle(series: &str, file: &str) -> serde_json::Value {
+    let all: serde_json::Value =
+        serde_json::from_slice(&fixture(&format!("oracle/{series}.devtools.json"))).expect("oracle json");
+    let files = all["files"].as_array().expect("files");
+    files.iter().find(|f| f["file"] == file).expect("the file in the oracle")["devtools"].clone()
+}
+
+#[test]
+fn gzipped_and_plain_snapshots_give_devtools_first_view_in_any_chunking() {
+    let gz = fixture("snapshots/timers-2.heapsnapshot.gz");
+    let plain = gunzip(&gz);
+    let expected = oracle("timers", "timers-2.heapsnapshot");
+    let mut workspace = Workspace::new();
+    for (handle, bytes, chunk) in [(1, &gz, 7919), (2, &plain, 1 << 20), (3, &plain, 65_537)] {
+        let Ok(FileInfo::Snapshot(info)) = open(&mut workspace, handle, "timers-2", bytes, chunk) else {
+            panic!("a snapshot")
+        };
+        assert_eq!(info.summary.node_count as u64, expected["node_count"].as_u64().unwrap());
+        assert_eq!(info.summary.edge_count as u64, expected["edge_count"].as_u64().unwrap());
+        assert_eq!(info.summary.total_size, expected["total_self_size"].as_u64().unwrap());
+        let top = &expected["top_classes_by_retained"][0];
+        assert_eq!(info.summary.classes[0].key, top["key"].as_str().unwrap());
+        assert_eq!(info.summary.classes[0].retained_size, top["retained_size"].as_u64().unwrap());
+    }
+}
+
+#[test]
+fn paged_queries_answer_with_pages_and_totals() {
+    let mut workspace = Workspace::new();
+    let gz = fixture("snapshots/mapcache-2.heapsnapshot.gz");
+    let Ok(FileInfo::Snapshot(info)) = open(&mut workspace, 7, "mapcache-2", &gz, 1 << 22) else { panic!() };
+    let cached = info.summary.classes.iter().find(|c| c.name == "CachedResponse").expect("the leaking class");
+    let Ok(Answer::Nodes(page)) =
+        workspace.query(7, &Query::Instances { class: cached.class, offset: 10, limit: 5 })
+    else {
+        panic!("instances")
+    };
+    assert_eq!((page.offset, page.total, page.rows.len()), (10, cached.count as usize, 5));
+    let object = &page.rows[0];
+    assert_eq!(object.class_name, "CachedResponse");
+    let Ok(Answer::Edges(path)) =
+        workspace.query(7, &Query::PathToRoot { node: object.node, offset: 0, limit: 100 })
+    else {
+        panic!("path")
+    };
+    assert_eq!(path.rows.last().expect("a path").node.node, object.node, "the path ends at the object");
+    assert!(path.rows.iter().any(|step| step.edge_name == "responseCache"), "the module-level Map holds it");
+    let Ok(Answer::Nodes(found)) = workspace.query(7, &Query::NodeById { id: object.id }) else { panic!() };
+    assert_eq!(found.rows[0].node, object.node);
+}
+
+#[test]
+fn queries_about_nodes_that_do_not_exist_are_errors() {
+    let mut workspace = Workspace::new();
+    let gz = fixture("snapshots/steady-1.heapsnapshot.gz");
+    open(&mut workspace, 1, "steady-1", &gz, 1 << 20).expect("loads");
+    let error = workspace.query(1, &Query::Retainers { node: u32::MAX, offset: 0, limit: 10 }).unwrap_err();
+    assert!(error.message.contains("there is no node"), "{}", error.message);
+    let error = workspace.query(99, &Query::Classes { offset: 0, limit: 10 }).unwrap_err();
+    assert!(error.message.contains("not loaded"), "{}", error.message);
+}
+
+#[test]
+fn wrong_and_broken_files_get_a_message_saying_what_is_wrong() {
+    let mut workspace = Workspace::new();
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("notes.txt", b"dear diary, today my heap grew\n", "not a heap snapshot"),
+        ("empty.heapsnapshot", b"", "empty"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not a heap snapshot"),
+        ("cut.heapsnapshot", b"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\"", "truncated"),
+    ];
+    for (handle, (name, bytes, expected)) in cases.into_iter().enumerate() {
+        let error = open(&mut workspace, handle as u32, name, bytes, 3).expect_err(name);
+        assert!(error.starts_with(name), "{error}");
+        assert!(error.contains(expected), "{name}: {error}");
+    }
+    let gz = fixture("snapshots/steady-1.heapsnapshot.gz");
+    let plain = gunzip(&gz);
+    let error = open(&mut workspace, 9, "half", &plain[..plain.len() / 2], 1 << 20).expect_err("half a file");
+    assert!(error.contains("truncated"), "{error}");
+}
+
+#[test]
+fn metrics_files_get_a_verdict_and_a_chart() {
+    let mut workspace = Workspace::new();
+    let bytes = fixture("metrics/corpus/listeners.memusage.ndjson");
+    let Ok(FileInfo::Metrics(info)) = open(&mut workspace, 1, "listeners.memusage.ndjson", &bytes, 100)
+    else {
+        panic!("metrics")
+    };
+    assert_eq!(info.report.verdict.as_str(), "leak");
+    assert!(info.memory_chart_svg.starts_with("<svg"), "an SVG chart");
+}
