@@ -2,26 +2,39 @@
 //!
 //! `tests/fixtures/oracle/NAME.devtools.json` is the output of `../shared/oracle/oracle.mjs` (DevTools' heap
 //! snapshot worker code run under node) for the three snapshots of each corpus series, copied from
-//! `../shared/oracle/expected/`; the snapshots are in `tests/fixtures/snapshots/`. Every number must be equal:
-//! node and edge counts, total size, the Statistics view, the 50 largest classes (key, name, count, shallow
-//! size, retained size, distance, in order) and the 20 largest objects.
+//! `../shared/oracle/expected/`; the snapshots are in `tests/fixtures/snapshots/`. `heapscope summary --json`
+//! must equal them: node and edge counts, total size, the Statistics view, the 50 largest classes (key, name,
+//! count, shallow size, retained size, distance, in order) and the 20 largest objects. `heapscope inspect`
+//! is checked against the same numbers.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-use heapscope::snapshot::parse::parse_reader;
-use heapscope::snapshot::HeapSnapshot;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn analyze(snapshot_name: &str) -> HeapSnapshot {
-    let path = fixtures().join("snapshots").join(format!("{snapshot_name}.gz"));
-    let file = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let graph = parse_reader(file, 1 << 20, |_| {}).unwrap_or_else(|e| panic!("{snapshot_name}: {e}"));
-    HeapSnapshot::analyze(graph)
+fn snapshot_path(snapshot_name: &str) -> PathBuf {
+    fixtures().join("snapshots").join(format!("{snapshot_name}.gz"))
+}
+
+fn heapscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heapscope")).args(args).output().expect("run heapscope")
+}
+
+/// The output of a successful `heapscope ARGS --json`.
+fn heapscope_json(args: &[&str]) -> Value {
+    let output = heapscope(args);
+    assert!(output.status.success(), "heapscope {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+fn summary_json(snapshot_name: &str) -> Value {
+    let path = snapshot_path(snapshot_name);
+    heapscope_json(&["summary", path.to_str().expect("UTF-8 path"), "--json", "--top", "50"])
 }
 
 /// JavaScript's `s.slice(0, 200)` on a name, as the oracle stores names.
@@ -41,8 +54,7 @@ fn check_series(series: &str) {
         let name =
             Path::new(file["file"].as_str().expect("file name")).file_name().unwrap().to_string_lossy();
         let devtools = &file["devtools"];
-        let snapshot = analyze(&name);
-        let ours = serde_json::to_value(snapshot.summary(50, 20)).expect("summary JSON");
+        let ours = summary_json(&name);
         let mut differ = |what: String, theirs: &Value, mine: &Value| {
             if theirs != mine {
                 problems.push(format!("{name}: {what}: DevTools {theirs}, heapscope {mine}"));
@@ -102,4 +114,55 @@ fn timers_series_matches_devtools() {
 #[test]
 fn chrome_domleak_series_matches_devtools() {
     check_series("domleak");
+}
+
+#[test]
+fn inspect_reports_an_object_as_devtools_does() {
+    let expected: Value = serde_json::from_reader(
+        File::open(fixtures().join("oracle/mapcache.devtools.json")).expect("oracle"),
+    )
+    .expect("oracle JSON");
+    let devtools = &expected["files"][2]["devtools"];
+    // The Server object that (through its connections) holds the leaking cache.
+    let server = &devtools["top_objects_by_retained"][0];
+    assert_eq!(server["name"], "Server");
+    let id = format!("@{}", server["id"]);
+    let path = snapshot_path("mapcache-3.heapsnapshot");
+    let report = heapscope_json(&["inspect", path.to_str().expect("UTF-8 path"), &id, "--json"]);
+    let object = &report["object"];
+    for field in ["id", "name", "class_name", "type", "self_size", "retained_size", "distance"] {
+        assert_eq!(object[field], server[field], "{field}");
+    }
+    assert!(report["edges"]["total"].as_u64().unwrap() > 0);
+    assert!(report["retainers"]["total"].as_u64().unwrap() > 0);
+    // The dominator chain starts at the object and ends at the root (id 1 in V8 snapshots).
+    let chain = &report["dominator_chain"];
+    assert_eq!(chain["rows"][0]["id"], server["id"]);
+    // A shortest path has as many edges as the object's distance, and ends at the object.
+    let steps = report["path_to_root"]["rows"].as_array().expect("path rows");
+    assert_eq!(steps.len() as u64, server["distance"].as_u64().unwrap());
+    assert_eq!(steps.last().unwrap()["node"]["id"], server["id"]);
+    for pair in steps.windows(2) {
+        let (a, b) = (&pair[0]["node"]["distance"], &pair[1]["node"]["distance"]);
+        assert_eq!(a.as_i64().unwrap() + 1, b.as_i64().unwrap(), "each step one further from the root");
+    }
+    assert!(steps.iter().all(|s| s["edge_type"] != "weak"));
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_failure_status() {
+    let missing = heapscope(&["summary", "/nonexistent/x.heapsnapshot", "--json"]);
+    assert!(!missing.status.success());
+    assert!(missing.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/x.heapsnapshot"));
+
+    let not_a_snapshot =
+        heapscope(&["summary", fixtures().join("oracle/mapcache.devtools.json").to_str().unwrap()]);
+    assert!(!not_a_snapshot.status.success());
+    assert!(!not_a_snapshot.stderr.is_empty());
+
+    let path = snapshot_path("timers-1.heapsnapshot");
+    let unknown_id = heapscope(&["inspect", path.to_str().unwrap(), "@2"]);
+    assert!(!unknown_id.status.success());
+    assert!(String::from_utf8_lossy(&unknown_id.stderr).contains("no object with id @2"));
 }

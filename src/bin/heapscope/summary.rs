@@ -87,7 +87,7 @@ fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: us
             human_bytes(class.shallow_size),
             group_digits(class.count),
             distance_text(class.distance),
-            class.key.strip_prefix(',').unwrap_or(&class.key)
+            class_label(&class.key, &class.name)
         )?;
     }
     writeln!(out)?;
@@ -97,6 +97,14 @@ fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: us
         write_node_row(out, object, "")?;
     }
     Ok(())
+}
+
+/// A class as people read it: `Name`, or `Name [script:line:column]` for classes keyed by a location.
+fn class_label(key: &str, name: &str) -> String {
+    match key.strip_suffix(name).and_then(|location| location.strip_suffix(',')) {
+        Some("") | None => name.to_owned(),
+        Some(location) => format!("{name} [{}]", location.replace(',', ":")),
+    }
 }
 
 /// The column header for [`write_node_row`].
