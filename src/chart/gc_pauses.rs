@@ -105,7 +105,9 @@ fn draw(
     root.fill(&WHITE)?;
     let t0 = dots.iter().map(|d| d.0).fold(f64::INFINITY, f64::min);
     let t1 = dots.iter().map(|d| d.0).fold(f64::NEG_INFINITY, f64::max);
-    let t1 = if t1 > t0 { t1 } else { t0 + 1.0 };
+    // Dots are drawn whole: pad the time range by 2% on each side.
+    let pad = ((t1 - t0) * 0.02).max(1.0);
+    let (t0, t1) = (t0 - pad, t1 + pad);
     let max_pause = dots.iter().map(|d| d.1).fold(0.0, f64::max);
     let x_axis = time_axis(t0, t1, time_base);
     let y_ticks = axis::millisecond_ticks(max_pause);

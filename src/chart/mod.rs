@@ -13,6 +13,7 @@ mod memory;
 mod text;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::metrics::time::utc_parts;
 use crate::metrics::TimeBase;
@@ -67,10 +68,7 @@ fn draw_header(root: &Area<'_>, title: &str, legend: &[LegendEntry]) -> DrawResu
         }
         root.draw_text(
             &entry.label,
-            &font(LABEL_SIZE).color(&BLACK).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Center,
-            )),
+            &font(LABEL_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center)),
             (x + 28, y),
         )?;
         x += 28 + text::text_width(&entry.label, LABEL_SIZE) + 18;
@@ -104,7 +102,7 @@ fn build_plot<'a, 'b>(
     y_ticks: &axis::Ticks,
     y_desc: &str,
 ) -> DrawResult<ChartContext<'a, SVGBackend<'b>, Coord>> {
-    let plot = root.margin(HEADER_HEIGHT, 12, 8, 24);
+    let plot = root.margin(HEADER_HEIGHT, 12, 8, 44);
     let mut chart = ChartBuilder::on(&plot).x_label_area_size(48).y_label_area_size(84).build_cartesian_2d(
         axis::TickedRange { lo: t0, hi: t1, ticks: x.ticks.values.clone() },
         axis::TickedRange { lo: y_ticks.first(), hi: y_ticks.last(), ticks: y_ticks.values.clone() },
@@ -137,11 +135,15 @@ fn draw_markers(
     for (k, (t, label)) in markers.iter().filter(|(t, _)| (t0..=t1).contains(t)).enumerate() {
         chart.draw_series(DashedLineSeries::new(vec![(*t, y0), (*t, y1)], 4, 4, color.stroke_width(1)))?;
         let y = y1 - (y1 - y0) * (0.02 + 0.06 * (k % 2) as f64);
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {label}"),
-            (*t, y),
-            font(LABEL_SIZE - 2.0).color(&color),
-        )))?;
+        // Labels near the right edge go to the left of their line so they stay inside the chart.
+        let near_right_edge = (t - t0) > 0.85 * (t1 - t0);
+        let (text, h_pos) = if near_right_edge {
+            (format!("{label} "), HPos::Right)
+        } else {
+            (format!(" {label}"), HPos::Left)
+        };
+        let style = font(LABEL_SIZE - 2.0).color(&color).pos(Pos::new(h_pos, VPos::Top));
+        chart.draw_series(std::iter::once(Text::new(text, (*t, y), style)))?;
     }
     Ok(())
 }

@@ -186,8 +186,11 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         series.iter().filter(|s| s.role.is_some_and(Role::is_retained)).collect();
     let decider = decisive.iter().copied().max_by(|a, b| {
         let growth = |s: &SeriesTrend| s.floor_end.unwrap_or(0.0) - s.floor_start.unwrap_or(0.0);
+        // Sampled series before those derived from GC logs, which see the heap only at GCs.
+        let sampled = |s: &SeriesTrend| !s.name.ends_with("_after_gc");
         a.verdict
             .cmp(&b.verdict)
+            .then(sampled(a).cmp(&sampled(b)))
             .then(growth(a).total_cmp(&growth(b)))
             .then(role_rank(a.role).cmp(&role_rank(b.role)))
     });
