@@ -572,6 +572,14 @@ fn every_inconsistency_has_its_own_error() {
             Section::TopLevel,
         ),
         (
+            "\"node_count\":3,\"edge_count\":3",
+            "\"node_count\":0,\"edge_count\":0",
+            K::BadHeader {
+                message: "`node_count` is 0, but every snapshot has at least its root node".into(),
+            },
+            Section::Header,
+        ),
+        (
             "\"edge_count\",",
             "",
             K::MissingField { list: "node_fields", field: "edge_count" },
@@ -688,5 +696,22 @@ proptest! {
     #[test]
     fn mutated_snapshots_never_panic(bytes in mutated_tiny(), cuts in proptest::collection::vec(any::<usize>(), 0..8)) {
         check_no_panic_and_chunking_agnostic(&bytes, &cuts);
+    }
+}
+
+/// Regression (found by fuzzing): after a gzip snapshot failed in its header, dropping the parser let
+/// flate2 flush the rest of the text into the failed reader, which panicked on an offset underflow.
+#[test]
+fn regression_gzip_parser_dropped_after_a_header_error_does_not_panic() {
+    use std::io::Write;
+    let broken = TINY.replacen(r#""type","name""#, r#""type" "name""#, 1);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(broken.as_bytes()).expect("compress");
+    let gz = encoder.finish().expect("compress");
+    for chunk_size in [1, 7, gz.len()] {
+        let mut parser = SnapshotParser::new();
+        let fed: Result<(), ParseError> = gz.chunks(chunk_size).try_for_each(|chunk| parser.feed(chunk));
+        let err = fed.and_then(|()| parser.finish().map(drop)).expect_err("broken header");
+        assert!(matches!(err.kind, ParseErrorKind::BadHeader { .. }), "{err}");
     }
 }

@@ -17,18 +17,32 @@ use crate::snapshot::graph::HeapGraph;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// The decompressor's output end: feeds the text reader and keeps its error for the caller.
+///
+/// Once the reader has failed or been taken, the sink swallows further output: flate2's decoder flushes
+/// into its writer when dropped, and that text must not reach a reader in a failed state.
 #[derive(Debug)]
 struct TextSink {
     reader: TextReader,
     error: Option<ParseError>,
+    closed: bool,
+}
+
+impl TextSink {
+    fn new(reader: TextReader) -> Self {
+        TextSink { reader, error: None, closed: false }
+    }
 }
 
 impl Write for TextSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
         match self.reader.feed(buf) {
             Ok(()) => Ok(buf.len()),
             Err(error) => {
                 self.error = Some(error);
+                self.closed = true;
                 Err(io::Error::other("the snapshot text was rejected"))
             }
         }
@@ -91,7 +105,7 @@ impl Decoder {
                 let reader = std::mem::replace(reader, TextReader::new());
                 let held = std::mem::take(held);
                 self.mode = if held == GZIP_MAGIC {
-                    Mode::Gzip(Box::new(MultiGzDecoder::new(TextSink { reader, error: None })))
+                    Mode::Gzip(Box::new(MultiGzDecoder::new(TextSink::new(reader))))
                 } else {
                     Mode::Plain(reader)
                 };
@@ -112,6 +126,7 @@ impl Decoder {
             Mode::Gzip(mut decoder) => {
                 let flushed = decoder.try_finish();
                 let sink = decoder.get_mut();
+                sink.closed = true;
                 if let Some(error) = sink.error.take() {
                     return Err(error);
                 }

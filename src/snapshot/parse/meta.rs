@@ -179,8 +179,12 @@ pub(crate) fn read_header(text: &[u8]) -> Result<Header, ParseErrorKind> {
         })
     };
 
+    let node_count = required_count(&header, "node_count")?;
+    if node_count == 0 {
+        return Err(bad("`node_count` is 0, but every snapshot has at least its root node"));
+    }
     let meta = SnapshotMeta {
-        node_count: required_count(&header, "node_count")?,
+        node_count,
         edge_count: required_count(&header, "edge_count")?,
         trace_function_count: count(&header, "trace_function_count")?,
         extra_native_bytes: count(&header, "extra_native_bytes")?,

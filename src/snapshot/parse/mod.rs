@@ -101,15 +101,18 @@ impl SnapshotParser {
     }
 }
 
-/// Parses a whole snapshot from `reader` in chunks of `chunk_size` bytes, calling `progress` with the bytes
-/// consumed after each chunk.
+/// The largest read buffer [`parse_reader`] allocates, whatever chunk size it is asked for.
+const MAX_READ_CHUNK: usize = 64 << 20;
+
+/// Parses a whole snapshot from `reader` in chunks of `chunk_size` bytes (at most 64 MiB), calling
+/// `progress` with the bytes consumed after each chunk.
 pub fn parse_reader(
     mut reader: impl Read,
     chunk_size: usize,
     mut progress: impl FnMut(u64),
 ) -> Result<HeapGraph, ParseError> {
     let mut parser = SnapshotParser::new();
-    let mut buf = vec![0; chunk_size.max(1)];
+    let mut buf = vec![0; chunk_size.clamp(1, MAX_READ_CHUNK)];
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,

@@ -164,7 +164,7 @@ impl TextReader {
             State::Header(skipper) => {
                 let Skipped::Done(used) = skipper.feed(buf, at)? else { return Ok(buf.len()) };
                 let text = skipper.kept_text();
-                let header_start = at + used as u64 - text.len() as u64;
+                let header_start = (at + used as u64).saturating_sub(text.len() as u64);
                 let header =
                     read_header(text).map_err(|kind| ParseError::new(kind, header_start, Section::Header))?;
                 self.graph = Some(GraphBuilder::new(&header));
