@@ -18,6 +18,8 @@ pub enum Request {
     Open { handle: Handle, name: String, size: u64 },
     /// Answer a query about an opened file; `seq` is echoed so the page can drop stale answers.
     Query { handle: Handle, seq: u32, query: Query },
+    /// Merge loaded metrics files into one timeline, opened under a new `handle`.
+    Combine { handle: Handle, sources: Vec<Handle> },
     /// Forget a file and free its memory.
     Close { handle: Handle },
 }

@@ -20,24 +20,28 @@ pub struct FileCard {
     progress: HtmlProgressElement,
     status: HtmlElement,
     body: HtmlElement,
+    /// A card for several files merged (no file of its own).
+    combination: bool,
 }
 
 impl FileCard {
-    /// Adds a card for a file that is about to be read.
-    pub fn new(handle: Handle, name: &str, size: u64, port: Rc<Port>) -> Self {
+    /// Adds a card for a file about to be read (`size` known) or a combination being made (`None`).
+    pub fn new(handle: Handle, name: &str, size: Option<u64>, port: Rc<Port>) -> Self {
         let files = dom::by_id("files");
         let card = el("section", "file-card", "");
         set_attr(&card, "data-handle", &handle.to_string());
         // Newest first: the file the user just dropped is the one they look at.
         let _ = files.prepend_with_node_1(&card);
         let title = append(&card, el("h2", "file-name", name));
-        append(&title, el("span", "file-size", &format::bytes(size)));
+        if let Some(size) = size {
+            append(&title, el("span", "file-size", &format::bytes(size)));
+        }
         let progress = append(&card, el("progress", "", "")).unchecked_into::<HtmlProgressElement>();
         progress.set_max(1.0);
         progress.set_value(0.0);
         let status = append(&card, el("p", "file-status", "Waiting for the worker…"));
         let body = append(&card, el("div", "file-body", ""));
-        Self { handle, port, progress, status, body }
+        Self { handle, port, progress, status, body, combination: size.is_none() }
     }
 
     pub fn show_progress(&self, progress: &Progress) {
@@ -53,6 +57,10 @@ impl FileCard {
             Phase::Analysing => format!("Analysing (step {} of {})…", progress.done + 1, progress.total),
         };
         self.status.set_text_content(Some(&text));
+    }
+
+    pub fn is_combination(&self) -> bool {
+        self.combination
     }
 
     pub fn show_error(&self, message: &str) {

@@ -36,6 +36,8 @@ struct App {
     port: Rc<Port>,
     next_handle: Cell<Handle>,
     cards: RefCell<Vec<(Handle, Rc<FileCard>)>>,
+    /// Metrics files opened one by one (not combinations), which the user may combine.
+    metrics: RefCell<Vec<Handle>>,
 }
 
 type Shared = Rc<App>;
@@ -54,12 +56,14 @@ pub fn start() {
         port: Rc::new(Port::new(worker)),
         next_handle: Cell::new(1),
         cards: RefCell::default(),
+        metrics: RefCell::default(),
     });
     register_service_worker();
     listen_to_worker(&app);
     wire_drop_zone(&app);
     wire_file_picker(&app);
     wire_example_button(&app);
+    wire_combine_button(&app);
 }
 
 /// Caches the app for offline use (see `www/sw.js`); the page works without it.
@@ -88,7 +92,7 @@ fn listen_to_worker(app: &Shared) {
     on_message.forget();
 }
 
-fn on_response(app: &App, response: Response) {
+fn on_response(app: &Shared, response: Response) {
     match response {
         Response::Ready => {
             app.port.set_ready();
@@ -100,8 +104,13 @@ fn on_response(app: &App, response: Response) {
             }
         }
         Response::Opened { handle, info } => {
+            let is_metrics = matches!(info, crate::workspace::FileInfo::Metrics(_));
             if let Some(card) = app.card(handle) {
                 card.show_info(info);
+                if is_metrics && !card.is_combination() {
+                    app.metrics.borrow_mut().push(handle);
+                    update_combine_bar(app);
+                }
             }
         }
         Response::Answer { seq, answer, .. } => app.port.deliver(seq, answer),
@@ -117,15 +126,46 @@ impl App {
         self.cards.borrow().iter().find(|(h, _)| *h == handle).map(|(_, card)| Rc::clone(card))
     }
 
-    /// Opens a file: a card for it on the page, the file itself to the worker.
-    fn open(&self, file: &File) {
+    fn new_handle(&self) -> Handle {
         let handle = self.next_handle.get();
         self.next_handle.set(handle + 1);
+        handle
+    }
+
+    /// Opens a file: a card for it on the page, the file itself to the worker.
+    fn open(&self, file: &File) {
+        let handle = self.new_handle();
         let size = file.size() as u64;
-        let card = Rc::new(FileCard::new(handle, &file.name(), size, Rc::clone(&self.port)));
+        let card = Rc::new(FileCard::new(handle, &file.name(), Some(size), Rc::clone(&self.port)));
         self.cards.borrow_mut().push((handle, card));
         self.port.send(&Request::Open { handle, name: file.name(), size }, Some(file));
     }
+
+    /// Merges every metrics file opened so far into one timeline, on a card of its own.
+    fn combine_metrics(&self) {
+        let sources = self.metrics.borrow().clone();
+        let handle = self.new_handle();
+        let name = format!("{} metrics files on one timeline", sources.len());
+        let card = Rc::new(FileCard::new(handle, &name, None, Rc::clone(&self.port)));
+        self.cards.borrow_mut().push((handle, card));
+        self.port.send(&Request::Combine { handle, sources }, None);
+    }
+}
+
+/// Offers to combine the metrics files once there are two or more.
+fn update_combine_bar(app: &Shared) {
+    let bar = dom::by_id("combine-bar");
+    let n = app.metrics.borrow().len();
+    bar.set_hidden(n < 2);
+    dom::by_id("combine").set_text_content(Some(&format!("Combine the {n} metrics files into one timeline")));
+}
+
+fn wire_combine_button(app: &Shared) {
+    let app = Rc::clone(app);
+    let on_click = Closure::<dyn FnMut()>::new(move || app.combine_metrics());
+    let _ =
+        dom::by_id("combine").add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
 }
 
 fn open_list(app: &Shared, files: Option<FileList>) {

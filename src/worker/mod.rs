@@ -76,7 +76,8 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
             wasm_bindgen_futures::spawn_local(async move {
                 let response = match read_file(&workspace, handle, &file).await {
                     Ok(()) => {
-                        let info = workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
+                        let info =
+                            workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
                         match info {
                             Ok(info) => Response::Opened { handle, info },
                             Err(error) => Response::Failed { handle, error },
@@ -94,12 +95,23 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
             };
             post(&response);
         }
+        Request::Combine { handle, sources } => {
+            let response = match workspace.borrow_mut().combine(handle, &sources) {
+                Ok(info) => Response::Opened { handle, info },
+                Err(error) => Response::Failed { handle, error },
+            };
+            post(&response);
+        }
         Request::Close { handle } => workspace.borrow_mut().close(handle),
     }
 }
 
 /// Streams a `File` into the workspace chunk by chunk, posting progress after each.
-async fn read_file(workspace: &Rc<RefCell<Workspace>>, handle: Handle, file: &File) -> Result<(), ErrorReport> {
+async fn read_file(
+    workspace: &Rc<RefCell<Workspace>>,
+    handle: Handle,
+    file: &File,
+) -> Result<(), ErrorReport> {
     let size = file.size();
     let mut buffer = vec![0u8; CHUNK_BYTES];
     let mut offset = 0f64;

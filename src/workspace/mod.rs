@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chart::{gc_pause_chart_svg, memory_chart_svg};
 use crate::metrics::trend::{analyze, TrendOptions, TrendReport};
-use crate::metrics::{ErrorKind, MetricsError};
+use crate::metrics::{ErrorKind, MetricsError, MetricsFile};
 use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
 use crate::snapshot::graph::NodeIdx;
@@ -82,8 +82,11 @@ enum Loading {
 /// A file that has been read and analysed.
 enum Loaded {
     Snapshot(Box<HeapSnapshot>),
-    /// A metrics file: everything the page shows came with its [`MetricsInfo`]; nothing is kept.
-    Metrics,
+    /// A metrics file, kept so that it can be combined with others into one timeline.
+    Metrics {
+        file: Box<MetricsFile>,
+        file_bytes: u64,
+    },
 }
 
 /// An entry of the workspace: a file on its way in or ready for queries.
@@ -156,12 +159,38 @@ impl Workspace {
             }
             Loading::Metrics(bytes) => {
                 progress(Progress { handle, phase: Phase::Analysing, done: 0, total: 1 });
-                let info = analyse_metrics(name, &bytes)?;
-                (Loaded::Metrics, FileInfo::Metrics(info))
+                let file =
+                    crate::metrics::parse(&name, &bytes).map_err(|e| metrics_error(&name, &bytes, e))?;
+                let info = metrics_info(&file, read);
+                (Loaded::Metrics { file: Box::new(file), file_bytes: read }, FileInfo::Metrics(info))
             }
         };
         self.entries.insert(handle, Entry::Loaded(loaded));
         Ok(info)
+    }
+
+    /// Merges loaded metrics files (say a memoryUsage log, its `--trace-gc` log and the snapshot events, or
+    /// clinic doctor's three files) into one timeline under `handle`, and analyses it.
+    pub fn combine(&mut self, handle: Handle, sources: &[Handle]) -> Result<FileInfo, ErrorReport> {
+        let mut files = Vec::with_capacity(sources.len());
+        let mut file_bytes = 0;
+        for source in sources {
+            match self.entries.get(source) {
+                Some(Entry::Loaded(Loaded::Metrics { file, file_bytes: bytes })) => {
+                    files.push((**file).clone());
+                    file_bytes += bytes;
+                }
+                _ => return Err(ErrorReport::new(format!("file #{source} is not a loaded metrics file"))),
+            }
+        }
+        if files.len() < 2 {
+            return Err(ErrorReport::new("combining needs at least two metrics files"));
+        }
+        let combined = crate::metrics::combine(files);
+        let info = metrics_info(&combined, file_bytes);
+        let loaded = Loaded::Metrics { file: Box::new(combined), file_bytes };
+        self.entries.insert(handle, Entry::Loaded(loaded));
+        Ok(FileInfo::Metrics(info))
     }
 
     /// Answers a query about a loaded file.
@@ -255,14 +284,13 @@ fn feed_loading(loading: &mut Loading, chunk: &[u8], at_end: bool) -> Result<(),
     }
 }
 
-/// Parses a metrics file, finds its trend and draws its charts.
-fn analyse_metrics(name: String, bytes: &[u8]) -> Result<MetricsInfo, ErrorReport> {
-    let file = crate::metrics::parse(&name, bytes).map_err(|e| metrics_error(&name, bytes, e))?;
-    let report = analyze(&file, &TrendOptions::default());
-    let memory_chart_svg = memory_chart_svg(&file, &report, &[]);
+/// Finds a metrics file's trend and draws its charts.
+fn metrics_info(file: &MetricsFile, file_bytes: u64) -> MetricsInfo {
+    let report = analyze(file, &TrendOptions::default());
+    let memory_chart_svg = memory_chart_svg(file, &report, &[]);
     let has_gc = !file.gc_events.is_empty() || !file.gc_histograms.is_empty();
-    let gc_chart_svg = has_gc.then(|| gc_pause_chart_svg(&file, &report, &[]));
-    Ok(MetricsInfo { name, file_bytes: bytes.len() as u64, report, memory_chart_svg, gc_chart_svg })
+    let gc_chart_svg = has_gc.then(|| gc_pause_chart_svg(file, &report, &[]));
+    MetricsInfo { name: file.file_name.clone(), file_bytes, report, memory_chart_svg, gc_chart_svg }
 }
 
 /// A file that is neither a snapshot nor readable metrics is first of all "not a heap snapshot"; the

@@ -105,3 +105,22 @@ test('the steady program\'s memoryUsage log is stable', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a memoryUsage log and its snapshot events combine into one timeline with markers', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'metrics/corpus/timers.memusage.ndjson');
+  await page.locator('[data-field="verdict"]').first().waitFor({ timeout: 30000 });
+  await dropFixture(page, 'metrics/corpus/timers.events.ndjson');
+  await page.locator('#combine:visible').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#combine').textContent(), /Combine the 2 metrics files/);
+  await page.click('#combine');
+  const card = page.locator('.file-card', { hasText: 'metrics files on one timeline' });
+  const verdict = card.locator('[data-field="verdict"]');
+  await verdict.waitFor({ timeout: 30000 });
+  assert.match(await verdict.textContent(), /^Verdict: leak\./);
+  const svg = await card.locator('.memory-chart svg').innerHTML();
+  for (const marker of ['snapshot 1', 'snapshot 2', 'snapshot 3']) assert.ok(svg.includes(marker), `${marker} marked`);
+  await screenshot(page, 'combined-metrics.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
