@@ -28,14 +28,19 @@ fn parse(name: &str) -> MetricsFile {
 }
 
 fn parse_clinic(dir: &str) -> MetricsFile {
-    let mut paths: Vec<PathBuf> =
-        std::fs::read_dir(corpus_dir().join("clinic").join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir().join("clinic").join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     metrics::combine(paths.iter().map(|p| parse_path(p)).collect())
 }
 
 fn series<'a>(file: &'a MetricsFile, name: &str) -> &'a Series {
-    file.series.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no series {name} in {}", file.file_name))
+    file.series
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no series {name} in {}", file.file_name))
 }
 
 #[test]
@@ -45,7 +50,10 @@ fn memory_usage_ndjson() {
         assert_eq!(file.format, Format::MemoryUsage);
         let names: Vec<&str> = file.series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["rss", "heapTotal", "heapUsed", "external", "arrayBuffers"], "{program}");
-        assert!(file.series.iter().all(|s| s.len() == n_lines && s.time_base == TimeBase::Epoch), "{program}");
+        assert!(
+            file.series.iter().all(|s| s.len() == n_lines && s.time_base == TimeBase::Epoch),
+            "{program}"
+        );
         assert!(file.warnings.is_empty(), "{program}: {:?}", file.warnings);
     }
     // First line of timers.memusage.ndjson, last line of steady.memusage.ndjson.
@@ -68,19 +76,28 @@ fn prometheus_scrapes() {
         assert_eq!(heap.role, Some(Role::HeapUsed));
         assert_eq!(heap.labels, [("app".to_string(), program.to_string())]);
         assert_eq!(series(&file, "process_resident_memory_bytes").role, Some(Role::Rss));
-        let spaces: Vec<&Series> = file.series.iter().filter(|s| s.name == "nodejs_heap_space_size_used_bytes").collect();
+        let spaces: Vec<&Series> =
+            file.series.iter().filter(|s| s.name == "nodejs_heap_space_size_used_bytes").collect();
         assert_eq!(spaces.len(), 9, "{program}: one series per heap space");
         // prom-client's "no data" int64-max event-loop minimum is left out and reported.
-        let min_lag = file.series.iter().find(|s| s.name == "nodejs_eventloop_lag_min_seconds").map_or(0, |s| s.len());
+        let min_lag =
+            file.series.iter().find(|s| s.name == "nodejs_eventloop_lag_min_seconds").map_or(0, |s| s.len());
         assert_eq!(min_lag, scrapes - no_data, "{program}");
-        assert!(file.warnings.iter().any(|w| w.message.starts_with(&format!("{no_data} samples of nodejs_eventloop_lag_min_seconds"))));
-        let gc: Vec<_> = file.gc_histograms.iter().filter(|h| h.name == "nodejs_gc_duration_seconds").collect();
+        assert!(file.warnings.iter().any(|w| w
+            .message
+            .starts_with(&format!("{no_data} samples of nodejs_eventloop_lag_min_seconds"))));
+        let gc: Vec<_> =
+            file.gc_histograms.iter().filter(|h| h.name == "nodejs_gc_duration_seconds").collect();
         assert!(!gc.is_empty(), "{program}");
         for h in gc {
             for snapshot in &h.snapshots {
                 let bounds: Vec<f64> = snapshot.buckets.iter().map(|b| b.0).collect();
                 assert_eq!(bounds, [0.001, 0.01, 0.1, 1.0, 2.0, 5.0, f64::INFINITY], "{program}");
-                assert_eq!(snapshot.count, Some(snapshot.buckets[6].1), "{program}: +Inf bucket equals _count");
+                assert_eq!(
+                    snapshot.count,
+                    Some(snapshot.buckets[6].1),
+                    "{program}: +Inf bucket equals _count"
+                );
             }
         }
     }
@@ -92,7 +109,11 @@ fn prometheus_scrapes() {
     // mapcache's last scrape: 54 minor GCs, 4 major, 2 incremental.
     let mapcache = parse("mapcache.prom");
     let count_of = |kind: &str| {
-        let h = mapcache.gc_histograms.iter().find(|h| h.labels.iter().any(|(k, v)| k == "kind" && v == kind)).unwrap();
+        let h = mapcache
+            .gc_histograms
+            .iter()
+            .find(|h| h.labels.iter().any(|(k, v)| k == "kind" && v == kind))
+            .unwrap();
         h.snapshots.last().unwrap().count.unwrap()
     };
     assert_eq!((count_of("minor"), count_of("major"), count_of("incremental")), (54.0, 4.0, 2.0));
@@ -115,7 +136,10 @@ fn trace_gc_logs() {
     assert_eq!((e.heap_before_bytes, e.heap_after_bytes), (Some(4.9 * MIB), Some(4.5 * MIB)));
     let closure = parse("closure.trace-gc.log");
     let e = closure.gc_events.last().unwrap();
-    assert_eq!((e.t_ms, e.name.as_str(), e.heap_after_bytes), (3706.0, "Mark-Compact (reduce)", Some(35.0 * MIB)));
+    assert_eq!(
+        (e.t_ms, e.name.as_str(), e.heap_after_bytes),
+        (3706.0, "Mark-Compact (reduce)", Some(35.0 * MIB))
+    );
     assert_eq!(e.reason.as_deref(), Some("heap profiler"));
 }
 
@@ -125,7 +149,17 @@ fn snapshot_events() {
         let file = parse(&format!("{program}.events.ndjson"));
         assert_eq!(file.format, Format::Events);
         let labels: Vec<&str> = file.markers.iter().map(|m| m.label.as_str()).collect();
-        assert_eq!(labels, ["snapshot 1 start", "snapshot 1 end", "snapshot 2 start", "snapshot 2 end", "snapshot 3 start", "snapshot 3 end"]);
+        assert_eq!(
+            labels,
+            [
+                "snapshot 1 start",
+                "snapshot 1 end",
+                "snapshot 2 start",
+                "snapshot 2 end",
+                "snapshot 3 start",
+                "snapshot 3 end"
+            ]
+        );
         assert_eq!(series(&file, "memoryUsage.heapUsed").len(), 3, "{program}");
     }
     let mapcache = parse("mapcache.events.ndjson");
@@ -140,7 +174,10 @@ fn clinic_doctor_folders() {
         ("timers.28966.clinic-doctor", 254, 1_795_668_164_421.0, 58_466_304.0, 7_297_320.0, (6, 9)),
     ] {
         let file = parse_clinic(dir);
-        assert_eq!(file.formats, [Format::ClinicProcessStat, Format::ClinicSystemInfo, Format::ClinicTraceEvent]);
+        assert_eq!(
+            file.formats,
+            [Format::ClinicProcessStat, Format::ClinicSystemInfo, Format::ClinicTraceEvent]
+        );
         let rss = series(&file, "rss");
         assert_eq!((rss.len(), rss.t_ms[0], rss.values[0]), (frames, t0, rss0));
         assert_eq!(series(&file, "heapUsed").values[0], heap_used0);
@@ -160,10 +197,16 @@ fn trace_gc_aligns_with_snapshot_events() {
     let combined = metrics::combine(files.iter().map(|f| parse_path(&dir.join(f))).collect());
     assert!(combined.gc_events.iter().all(|e| e.time_base == TimeBase::Epoch));
     // Each snapshot's heap-profiler GCs now fall within its start and end events.
-    let starts: Vec<f64> = combined.markers.iter().filter(|m| m.label.ends_with("start")).map(|m| m.t_ms).collect();
-    let ends: Vec<f64> = combined.markers.iter().filter(|m| m.label.ends_with("end")).map(|m| m.t_ms).collect();
+    let starts: Vec<f64> =
+        combined.markers.iter().filter(|m| m.label.ends_with("start")).map(|m| m.t_ms).collect();
+    let ends: Vec<f64> =
+        combined.markers.iter().filter(|m| m.label.ends_with("end")).map(|m| m.t_ms).collect();
     for e in combined.gc_events.iter().filter(|e| e.reason.as_deref() == Some("heap profiler")) {
-        assert!(starts.iter().zip(&ends).any(|(s, end)| (*s - 5.0..=*end).contains(&e.t_ms)), "GC at {}", e.t_ms);
+        assert!(
+            starts.iter().zip(&ends).any(|(s, end)| (*s - 5.0..=*end).contains(&e.t_ms)),
+            "GC at {}",
+            e.t_ms
+        );
     }
 }
 
@@ -179,8 +222,11 @@ fn corpus_verdicts() {
             let report = analyze(&parse(&format!("{program}.{kind}")), &options);
             assert_eq!(report.verdict, expected, "{program}.{kind}: {}", report.reason);
         }
-        let all: Vec<MetricsFile> =
-            kinds.iter().chain(&["events.ndjson"]).map(|k| parse_path(&dir.join(format!("{program}.{k}")))).collect();
+        let all: Vec<MetricsFile> = kinds
+            .iter()
+            .chain(&["events.ndjson"])
+            .map(|k| parse_path(&dir.join(format!("{program}.{k}"))))
+            .collect();
         let report = analyze(&metrics::combine(all), &options);
         assert_eq!(report.verdict, expected, "{program} combined: {}", report.reason);
     }
@@ -194,7 +240,10 @@ fn corpus_verdicts() {
     let clinic_mapcache = analyze(&parse_clinic("mapcache.22523.clinic-doctor"), &options);
     assert_eq!(clinic_mapcache.verdict, Verdict::Leak, "{}", clinic_mapcache.reason);
     let clinic_timers = analyze(&parse_clinic("timers.28966.clinic-doctor"), &options);
-    assert_eq!((clinic_timers.verdict, clinic_timers.verdict_series.as_deref()), (Verdict::Leak, Some("external")));
+    assert_eq!(
+        (clinic_timers.verdict, clinic_timers.verdict_series.as_deref()),
+        (Verdict::Leak, Some("external"))
+    );
 
     // Three samples of memoryUsage inside the snapshot events are too few for a verdict.
     let events = analyze(&parse("steady.events.ndjson"), &options);
@@ -215,7 +264,10 @@ fn gc_statistics_from_events_and_from_histograms() {
     let options = TrendOptions::default();
     let gc = analyze(&parse("mapcache.trace-gc.log"), &options).gc.unwrap();
     assert_eq!((gc.source.as_str(), gc.count, gc.major, gc.minor), ("events", 65.0, 8.0, 57.0));
-    assert!(gc.pause_max_ms.unwrap() >= gc.pause_p95_ms.unwrap() && gc.pause_p95_ms.unwrap() >= gc.pause_p50_ms.unwrap());
+    assert!(
+        gc.pause_max_ms.unwrap() >= gc.pause_p95_ms.unwrap()
+            && gc.pause_p95_ms.unwrap() >= gc.pause_p50_ms.unwrap()
+    );
     // From the histogram: increases between the first scrape (3 minor) and the last (54 minor, 4 major, 2 incremental).
     let gc = analyze(&parse("mapcache.prom"), &options).gc.unwrap();
     assert_eq!((gc.source.as_str(), gc.count, gc.major, gc.minor), ("histogram", 57.0, 4.0, 51.0));

@@ -41,7 +41,12 @@ fn prometheus_query_range_matrix() {
     );
     assert_eq!(series(&file, "nodejs_external_memory_bytes").len(), 2);
     let error = metrics::parse("query_error.json", &fixture("query_error.json")).unwrap_err();
-    assert!(error.to_string().contains("expected a successful query answer, found `status error invalid parameter"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("expected a successful query answer, found `status error invalid parameter"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -124,8 +129,12 @@ fn open_metrics_text() {
 fn trace_gc_nvp() {
     let file = parse("trace-gc-nvp.log");
     assert_eq!(file.format, Format::TraceGcNvp);
-    let kinds: Vec<(f64, GcKind, f64)> = file.gc_events.iter().map(|e| (e.t_ms, e.kind, e.pause_ms)).collect();
-    assert_eq!(kinds, [(51.0, GcKind::Minor, 0.9), (120.0, GcKind::Minor, 1.3), (812.0, GcKind::Major, 12.4)]);
+    let kinds: Vec<(f64, GcKind, f64)> =
+        file.gc_events.iter().map(|e| (e.t_ms, e.kind, e.pause_ms)).collect();
+    assert_eq!(
+        kinds,
+        [(51.0, GcKind::Minor, 0.9), (120.0, GcKind::Minor, 1.3), (812.0, GcKind::Major, 12.4)]
+    );
     assert_eq!(file.gc_events[2].heap_after_bytes, Some(5_400_000.0));
     assert_eq!((file.warnings.len(), file.warnings[0].line), (1, 5));
     assert!(file.notes.iter().any(|n| n.starts_with("1 lines are not GC records")));
@@ -136,8 +145,16 @@ fn out_of_memory_dump_with_glued_records() {
     let file = parse("oom.log");
     assert_eq!(file.format, Format::TraceGc);
     assert!(file.out_of_memory);
-    let events: Vec<(f64, &str, f64)> = file.gc_events.iter().map(|e| (e.t_ms, e.name.as_str(), e.pause_ms)).collect();
-    assert_eq!(events, [(75316.0, "Mark-Compact", 2650.92), (78456.0, "Mark-Compact (reduce)", 3130.2), (81023.0, "Mark-Compact", 2511.4)]);
+    let events: Vec<(f64, &str, f64)> =
+        file.gc_events.iter().map(|e| (e.t_ms, e.name.as_str(), e.pause_ms)).collect();
+    assert_eq!(
+        events,
+        [
+            (75316.0, "Mark-Compact", 2650.92),
+            (78456.0, "Mark-Compact (reduce)", 3130.2),
+            (81023.0, "Mark-Compact", 2511.4)
+        ]
+    );
     assert_eq!(file.gc_events[0].reason.as_deref(), Some("allocation failure"));
     assert_eq!(file.gc_events[1].heap_after_bytes, Some(4046.1 * MIB));
 }
@@ -146,7 +163,10 @@ fn out_of_memory_dump_with_glued_records() {
 fn trace_gc_windows_isolates_pooled_and_node8() {
     let file = parse("windows-and-node8.trace-gc.log");
     let names: Vec<&str> = file.gc_events.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["Scavenge", "Minor Mark-Sweep", "Scavenge (interleaved)", "Mark-Compact", "Mark-sweep"]);
+    assert_eq!(
+        names,
+        ["Scavenge", "Minor Mark-Sweep", "Scavenge (interleaved)", "Mark-Compact", "Mark-sweep"]
+    );
     let kinds: Vec<GcKind> = file.gc_events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [GcKind::Minor, GcKind::Minor, GcKind::Minor, GcKind::Major, GcKind::Major]);
     assert_eq!(file.gc_events[1].pause_ms, 2.1, "the pause after `pooled:`");
@@ -177,10 +197,14 @@ fn errors_name_the_line_and_what_was_expected() {
     let error = metrics::parse("notes.txt", b"\n\nhello world\n").unwrap_err();
     assert_eq!(error.line, 1);
     assert!(matches!(error.kind, ErrorKind::UnknownFormat { .. }));
-    assert!(error.to_string().starts_with("notes.txt line 1: not a metrics format heapscope knows"), "{error}");
+    assert!(
+        error.to_string().starts_with("notes.txt line 1: not a metrics format heapscope knows"),
+        "{error}"
+    );
     assert!(error.to_string().ends_with("found `hello world`"), "{error}");
 
-    let error = metrics::parse("a.json", b"[{\"timestamp\":1700000000000,\"heapUsed\":1},\n{\"timestamp\":").unwrap_err();
+    let error = metrics::parse("a.json", b"[{\"timestamp\":1700000000000,\"heapUsed\":1},\n{\"timestamp\":")
+        .unwrap_err();
     assert_eq!(error.line, 2);
     assert!(error.to_string().contains("expected a JSON array of sample objects"), "{error}");
 
@@ -194,7 +218,11 @@ fn errors_name_the_line_and_what_was_expected() {
 fn bad_lines_are_counted_beyond_the_warning_cap() {
     let mut text = String::new();
     for i in 0..200 {
-        text.push_str(&format!("{{\"timestamp\":{},\"heapUsed\":{}}}\n", 1_700_000_000_000u64 + i * 1000, 1000 + i));
+        text.push_str(&format!(
+            "{{\"timestamp\":{},\"heapUsed\":{}}}\n",
+            1_700_000_000_000u64 + i * 1000,
+            1000 + i
+        ));
         text.push_str("garbage\n");
     }
     let file = metrics::parse("m.ndjson", text.as_bytes()).unwrap();
@@ -202,13 +230,17 @@ fn bad_lines_are_counted_beyond_the_warning_cap() {
     assert_eq!(file.n_skipped, 200);
     assert_eq!(file.warnings.len(), metrics::MAX_WARNINGS + 1);
     assert_eq!(file.warnings[0].line, 2);
-    assert_eq!(file.warnings.last().unwrap().message, "200 unreadable lines in all; only the first 50 are listed");
+    assert_eq!(
+        file.warnings.last().unwrap().message,
+        "200 unreadable lines in all; only the first 50 are listed"
+    );
 }
 
 #[test]
 fn clinic_processstat_truncated_frame_keeps_the_whole_ones() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/metrics/corpus/clinic/timers.28966.clinic-doctor/28966.clinic-doctor-processstat");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "tests/fixtures/metrics/corpus/clinic/timers.28966.clinic-doctor/28966.clinic-doctor-processstat",
+    );
     let bytes = std::fs::read(path).unwrap();
     let cut = &bytes[..bytes.len() - 10];
     let file = metrics::parse("28966.clinic-doctor-processstat", cut).unwrap();

@@ -24,7 +24,7 @@ const TREND_COLOR: RGBColor = RGBColor(214, 39, 40);
 
 /// The series drawn for a role: on the chart's clock, sampled series before those derived from GC logs
 /// (which only see the heap at GCs), then the one with most samples.
-fn series_for<'a>(file: &'a MetricsFile, role: Role, time_base: TimeBase) -> Option<&'a Series> {
+fn series_for(file: &MetricsFile, role: Role, time_base: TimeBase) -> Option<&Series> {
     file.series
         .iter()
         .filter(|s| s.role == Some(role) && s.time_base == time_base && !s.is_empty())

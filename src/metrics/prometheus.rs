@@ -312,11 +312,7 @@ impl Reader {
                     }
                 }
             }
-            Some("EOF") => {
-                if !self.has_scrape_markers {
-                    self.new_scrape();
-                }
-            }
+            Some("EOF") if !self.has_scrape_markers => self.new_scrape(),
             _ => {}
         }
     }

@@ -578,7 +578,7 @@ fn histogram_gc_stats(histograms: &[Histogram]) -> Option<GcStats> {
         }
         None
     };
-    let max_bucket = buckets.windows(2).filter(|w| w[1].1 > w[0].1).map(|w| w[1].0).last();
+    let max_bucket = buckets.windows(2).rev().find(|w| w[1].1 > w[0].1).map(|w| w[1].0);
     let max_bucket = max_bucket.or_else(|| buckets.iter().find(|b| b.1 > 0.0).map(|b| b.0));
     Some(GcStats {
         source: "histogram".to_string(),
