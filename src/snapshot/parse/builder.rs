@@ -10,6 +10,9 @@ use super::error::{ParseError, ParseErrorKind, Section};
 use super::meta::{EdgeLayout, Header, LocationLayout, NodeLayout};
 use crate::snapshot::graph::{HeapGraph, Location, NodeIdx, StrIdx};
 
+/// The largest self size accepted: 2^53 - 1 bytes, the largest integer DevTools (JavaScript) holds exactly.
+const MAX_SELF_SIZE: u64 = (1 << 53) - 1;
+
 /// Columns first grow to this many records, then double, capped by the claimed count.
 const FIRST_CAPACITY: usize = 1 << 12;
 
@@ -115,6 +118,7 @@ impl GraphBuilder {
         }
     }
 
+    #[inline]
     fn note_string_ref(&mut self, index: u64, field: &'static str, offset: u64, section: Section) {
         if self.max_string_ref.as_ref().is_none_or(|max| index > max.index) {
             self.max_string_ref = Some(StringRef { index, field, offset, section });
@@ -167,6 +171,13 @@ impl GraphBuilder {
         let name = check_u32(record[layout.name_pos], "name")?;
         let id = check_u32(record[layout.id_pos], "id")?;
         let self_size = record[layout.self_size_pos];
+        if self_size > MAX_SELF_SIZE {
+            return Err(ParseErrorKind::NumberOutOfRange {
+                field: "self_size",
+                value: self_size,
+                max: MAX_SELF_SIZE,
+            });
+        }
         let edge_count = check_u32(record[layout.edge_count_pos], "edge_count")?;
         let trace_node_id = match layout.trace_node_id_pos {
             Some(pos) => check_u32(record[pos], "trace_node_id")?,
