@@ -13,12 +13,13 @@
 //!
 //! # Performance and limits
 //!
-//! Numbers are scanned byte by byte by hand (serde_json reads only the ~1 KB header); the parser does no
-//! allocation per value and grows each column in bounded steps up to the header's count, so memory tracks
-//! the data actually read, never a claimed count. Limits: at most `u32::MAX` nodes, edges and strings and
-//! 4 GiB of string text; node ids, names, edge counts and edge names fit `u32`; self sizes are below 2^53
-//! (what DevTools holds exactly); numbers have at most 19 digits; the header is at most 1 MiB; skipped sections nest at most 100 000 levels; records have at most 32
-//! fields. The graph is built with outgoing edges only; call [`HeapGraph::build_retainers`] for the
+//! Numbers are scanned byte by byte by hand, eight digits at a time where possible (serde_json reads only
+//! the ~1 KB header); the parser does no allocation per value and grows each column in bounded steps up to
+//! the header's count, so memory tracks the data actually read, never a claimed count. Limits: at most
+//! `u32::MAX` nodes, edges and strings and 4 GiB of string text; node ids, names, edge counts and edge
+//! names fit `u32`; self sizes are below 2^53 (what DevTools holds exactly); numbers have at most 19
+//! digits; the header is at most 1 MiB; skipped sections nest at most 100 000 levels; records have at most
+//! 32 fields. The graph is built with outgoing edges only; call [`HeapGraph::build_retainers`] for the
 //! reverse index.
 
 mod builder;
