@@ -7,7 +7,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 .PHONY: serve build test tools lint native-test wasm-test e2e bench
 
 serve: tools
-	trunk serve --release
+	trunk serve --release --no-autoreload --no-error-reporting
 
 build: tools
 	trunk build --release

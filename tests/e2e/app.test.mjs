@@ -30,6 +30,8 @@ test('Open example shows the example snapshot node count, with no errors and no 
   const oracle = readOracle('steady').files.find((f) => f.file === 'steady-1.heapsnapshot').devtools;
   assert.equal(nodes, oracle.node_count);
   assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /default-src 'self'/, 'a Content-Security-Policy keeps every request on this origin');
   await screenshot(page, 'example.png');
   assert.deepEqual(problems, []);
   await page.close();
@@ -123,4 +125,19 @@ test('a memoryUsage log and its snapshot events combine into one timeline with m
   await screenshot(page, 'combined-metrics.png');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('after one visit the app opens offline and still reads files', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(origin + '/');
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', null, { timeout: 30000 });
+  await page.click('#open-example');
+  const nodes = page.locator('.file-card >> nth=0 >> [data-field="node-count"]');
+  await nodes.waitFor({ timeout: 60000 });
+  assert.ok(Number((await nodes.textContent()).replaceAll(',', '')) > 10000);
+  await context.close();
 });
