@@ -12,7 +12,7 @@ impl HeapSnapshot {
     /// The edges of a shortest path from the root to `node`, root first; `None` when `node` is not reachable
     /// from the root. Each step costs a scan of one node's retainers.
     pub fn path_to_root_edges(&self, node: NodeIdx) -> Option<Vec<EdgeIdx>> {
-        if self.distance(node) == NO_DISTANCE || node.0 as usize >= self.n_nodes() {
+        if node.0 as usize >= self.n_nodes() || self.distance(node) == NO_DISTANCE {
             return None;
         }
         let weak = self.kinds.edge.weak;

@@ -85,6 +85,8 @@ pub struct Summary {
     pub top_objects: Vec<NodeRow>,
 }
 
+/// Queries take node indices of this snapshot (below [`HeapSnapshot::n_nodes`]); callers holding indices from
+/// elsewhere check them first, as the workspace does.
 impl HeapSnapshot {
     /// What DevTools shows for `node`.
     pub fn node_row(&self, node: NodeIdx) -> NodeRow {
@@ -131,28 +133,22 @@ impl HeapSnapshot {
     /// Summary rows by retained size, largest first.
     pub fn classes_page(&self, offset: usize, limit: usize) -> Page<ClassRow> {
         let rows = &self.summary.rows;
-        let positions: Vec<usize> =
-            (offset.min(rows.len())..offset.saturating_add(limit).min(rows.len())).collect();
-        Page {
-            offset,
-            total: rows.len(),
-            rows: positions
-                .into_iter()
-                .map(|position| {
-                    let aggregate = &rows[position];
-                    let class = &self.classes.classes[aggregate.class as usize];
-                    ClassRow {
-                        class: position as u32,
-                        key: class.key(),
-                        name: class.name.clone(),
-                        count: u64::from(aggregate.count),
-                        shallow_size: aggregate.shallow_size,
-                        retained_size: aggregate.retained_size,
-                        distance: aggregate.distance,
-                    }
-                })
-                .collect(),
-        }
+        let start = offset.min(rows.len());
+        let end = start.saturating_add(limit).min(rows.len());
+        let row = |position: usize| {
+            let aggregate = &rows[position];
+            let class = &self.classes.classes[aggregate.class as usize];
+            ClassRow {
+                class: position as u32,
+                key: class.key(),
+                name: class.name.clone(),
+                count: u64::from(aggregate.count),
+                shallow_size: aggregate.shallow_size,
+                retained_size: aggregate.retained_size,
+                distance: aggregate.distance,
+            }
+        };
+        Page { offset, total: rows.len(), rows: (start..end).map(row).collect() }
     }
 
     /// The objects of Summary row `class`, largest retained size first. Costs a scan of the class column.

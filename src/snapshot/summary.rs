@@ -1,6 +1,6 @@
 //! DevTools' Summary view: per class, the number of objects, their shallow and retained sizes and the
-//! smallest distance, plus the objects of each class, largest retained size first. Nodes whose shallow size
-//! is 0 are left out, as in DevTools.
+//! smallest distance; pages of a class's objects (or of any node list), largest retained size first; the
+//! largest objects overall. Nodes whose shallow size is 0 are left out, as in DevTools.
 //!
 //! A class's retained size counts an object only when no dominator-tree ancestor of the same class was
 //! counted (its size is already inside that ancestor's). Rows are published under DevTools' public keys;
