@@ -155,12 +155,31 @@ fn assert_matches_serde_json(name: &str, text: &[u8], graph: &HeapGraph) {
     }
 }
 
+/// Checks the retainer index against the edge list: every edge appears once, under its target, beside its
+/// owner, and each node's retainers are in edge order.
+fn assert_retainers_are_the_reversed_edges(name: &str, graph: &mut HeapGraph) {
+    graph.build_retainers();
+    let mut seen = vec![false; graph.n_edges()];
+    for node in 0..graph.n_nodes() as u32 {
+        let node = NodeIdx(node);
+        let edges = graph.retainers_of(node);
+        assert!(edges.windows(2).all(|w| w[0] < w[1]), "{name}: retainers of {node:?} in edge order");
+        for (&edge, &owner) in edges.iter().zip(graph.retaining_nodes_of(node)) {
+            assert_eq!(graph.edge_to[edge.0 as usize], node, "{name}");
+            assert!(graph.edges_of(owner).contains(&edge.0), "{name}: {owner:?} owns {edge:?}");
+            assert!(!std::mem::replace(&mut seen[edge.0 as usize], true), "{name}: {edge:?} listed twice");
+        }
+    }
+    assert!(seen.iter().all(|&s| s), "{name}: every edge is some node's retainer");
+}
+
 #[test]
 fn corpus_matches_an_independent_json_reading() {
     for (name, gz) in corpus() {
         let text = gunzip(&gz);
         let graph = parse_whole(&gz).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_matches_serde_json(&name, &text, &graph);
+        assert_eq!(graph.extra_native_bytes, 0, "{name}: Node and this Chromium write 0 or nothing");
         assert_eq!(
             parse_whole(&text).as_ref(),
             Ok(&graph),
@@ -357,7 +376,9 @@ fn retainers_group_edges_by_target() {
         graph.retainers_of(NodeIdx(2)),
         [heapscope::snapshot::graph::EdgeIdx(1), heapscope::snapshot::graph::EdgeIdx(2)]
     );
-    assert_eq!(graph.edge_from, [NodeIdx(0), NodeIdx(0), NodeIdx(1)]);
+    assert_eq!(graph.retainer_node, [NodeIdx(0), NodeIdx(0), NodeIdx(1)]);
+    assert_eq!(graph.retaining_nodes_of(NodeIdx(2)), [NodeIdx(0), NodeIdx(1)]);
+    assert!(graph.retainers_of(NodeIdx(0)).is_empty());
 }
 
 #[test]
@@ -641,6 +662,16 @@ fn large_self_sizes_go_to_the_side_table() {
     let graph = parse_text(&TINY.replacen(",3,2,3,32,", ",3,2,3,6000000000,", 1)).expect("valid");
     assert_eq!(graph.self_size(NodeIdx(1)), 6_000_000_000);
     assert_eq!(graph.self_size(NodeIdx(2)), 16);
+}
+
+#[test]
+fn extra_native_bytes_reach_the_graph() {
+    let text = TINY.replacen(
+        "\"trace_function_count\":0}",
+        "\"trace_function_count\":0,\"extra_native_bytes\":1234}",
+        1,
+    );
+    assert_eq!(parse_text(&text).expect("valid").extra_native_bytes, 1234);
 }
 
 #[test]

@@ -119,11 +119,14 @@ pub struct HeapGraph {
     pub first_retainer: Vec<u32>,
     /// Edge indices grouped by target node, each group in edge order; empty until `build_retainers`.
     pub retainer_edge: Vec<EdgeIdx>,
-    /// The node owning each edge, needed to walk retainers; empty until `build_retainers`.
-    pub edge_from: Vec<NodeIdx>,
+    /// The node owning `retainer_edge[slot]`, slot by slot (so reverse walks read it sequentially); empty
+    /// until `build_retainers`.
+    pub retainer_node: Vec<NodeIdx>,
 
     pub strings: StringTable,
     pub locations: Vec<Location>,
+    /// The header's `extra_native_bytes` (Chrome: native memory outside the graph), 0 when absent.
+    pub extra_native_bytes: u64,
 }
 
 impl HeapGraph {
@@ -169,28 +172,33 @@ impl HeapGraph {
         self.first_retainer.len() == self.n_nodes() + 1
     }
 
-    /// The edges pointing at `node`; empty until [`HeapGraph::build_retainers`] ran.
-    pub fn retainers_of(&self, node: NodeIdx) -> &[EdgeIdx] {
+    /// The retainer slots of `node` (indices into `retainer_edge` and `retainer_node`); empty until
+    /// [`HeapGraph::build_retainers`] ran.
+    pub fn retainer_slots(&self, node: NodeIdx) -> Range<usize> {
         let n = node.0 as usize;
         match (self.first_retainer.get(n), self.first_retainer.get(n + 1)) {
-            (Some(&start), Some(&end)) => &self.retainer_edge[start as usize..end as usize],
-            _ => &[],
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
         }
     }
 
-    /// Builds `edge_from`, `first_retainer` and `retainer_edge` (a counting sort of edges by target). Does
-    /// nothing when already built. O(nodes + edges), no allocation besides the three columns.
+    /// The edges pointing at `node`; empty until [`HeapGraph::build_retainers`] ran.
+    pub fn retainers_of(&self, node: NodeIdx) -> &[EdgeIdx] {
+        &self.retainer_edge[self.retainer_slots(node)]
+    }
+
+    /// The nodes owning the edges pointing at `node`, in the same order as [`HeapGraph::retainers_of`].
+    pub fn retaining_nodes_of(&self, node: NodeIdx) -> &[NodeIdx] {
+        &self.retainer_node[self.retainer_slots(node)]
+    }
+
+    /// Builds `first_retainer`, `retainer_edge` and `retainer_node` (a counting sort of edges by target).
+    /// Does nothing when already built. O(nodes + edges), no allocation besides the three columns.
     pub fn build_retainers(&mut self) {
         if self.has_retainers() {
             return;
         }
         let n_nodes = self.n_nodes();
-        let mut edge_from = Vec::with_capacity(self.n_edges());
-        for (node, window) in self.first_edge.windows(2).enumerate() {
-            let owner = NodeIdx(node as u32);
-            edge_from.extend(std::iter::repeat_n(owner, (window[1] - window[0]) as usize));
-        }
-
         // Counting sort without scratch: first_retainer[t] first counts the edges into t, then (prefix sum)
         // the end of t's group; walking the edges backwards and decrementing leaves it at the group's start,
         // with each group in edge order.
@@ -203,13 +211,18 @@ impl HeapGraph {
         }
         first_retainer[n_nodes] = self.n_edges() as u32;
         let mut retainer_edge = vec![EdgeIdx(0); self.n_edges()];
-        for (edge, to) in self.edge_to.iter().enumerate().rev() {
-            let slot = &mut first_retainer[to.0 as usize];
-            *slot -= 1;
-            retainer_edge[*slot as usize] = EdgeIdx(edge as u32);
+        let mut retainer_node = vec![NodeIdx(0); self.n_edges()];
+        for owner in (0..n_nodes).rev() {
+            let owner = NodeIdx(owner as u32);
+            for edge in self.edges_of(owner).rev() {
+                let slot = &mut first_retainer[self.edge_to[edge as usize].0 as usize];
+                *slot -= 1;
+                retainer_edge[*slot as usize] = EdgeIdx(edge);
+                retainer_node[*slot as usize] = owner;
+            }
         }
-        self.edge_from = edge_from;
         self.first_retainer = first_retainer;
         self.retainer_edge = retainer_edge;
+        self.retainer_node = retainer_node;
     }
 }

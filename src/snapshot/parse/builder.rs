@@ -99,6 +99,7 @@ impl GraphBuilder {
             edge_type_names: header.meta.edge_types.clone(),
             first_edge: vec![0],
             node_detachedness: header.nodes.detachedness_pos.map(|_| Vec::new()),
+            extra_native_bytes: header.meta.extra_native_bytes.unwrap_or(0),
             ..HeapGraph::default()
         };
         GraphBuilder {
@@ -107,7 +108,7 @@ impl GraphBuilder {
             node_offsets: NodeOffsets::new(header.nodes.n_fields),
             edges: header.edges.clone(),
             locations: header.locations.clone(),
-            // read_header caps both counts at u32::MAX, which fits usize on every target heapscope builds for.
+            // read_header caps both counts at u32::MAX, which fits usize on every target heapscope has.
             claimed_nodes: header.meta.node_count as usize,
             claimed_edges: header.meta.edge_count as usize,
             node_edge_total: 0,

@@ -54,7 +54,7 @@ pub(crate) struct EdgeLayout {
     pub type_pos: usize,
     pub name_pos: usize,
     pub to_node_pos: usize,
-    /// For each edge type: whether `name_or_index` is a number (`element`, `hidden`) rather than a string index.
+    /// For each edge type: whether `name_or_index` is a number (`element`, `hidden`), not a string index.
     pub name_is_index: Vec<bool>,
 }
 

@@ -7,7 +7,7 @@
 
 use super::error::{ParseError, ParseErrorKind, Section};
 
-/// How deep arrays and objects may nest inside a skipped value (`trace_tree` nests one level per stack frame).
+/// How deep arrays and objects may nest in a skipped value (`trace_tree` nests a level per stack frame).
 const MAX_DEPTH: usize = 100_000;
 
 /// A resumable skipper of one JSON value.

@@ -7,7 +7,7 @@
 /// How many leading bytes [`describe_prefix`] wants to see.
 pub(crate) const PREFIX_LEN: usize = 256;
 
-/// What a file starting with `prefix` (leading whitespace included, at most [`PREFIX_LEN`] bytes) seems to be.
+/// What a file starting with `prefix` (leading whitespace included, up to [`PREFIX_LEN`] bytes) seems to be.
 pub(crate) fn describe_prefix(prefix: &[u8]) -> String {
     let text = prefix.trim_ascii_start();
     let starts = |magic: &[u8]| prefix.starts_with(magic);

@@ -204,7 +204,7 @@ impl StringArray {
         self.count
     }
 
-    /// Consumes bytes until the closing `]`; returns the bytes of `buf` used, or `None` when the array goes on.
+    /// Consumes bytes up to the closing `]`; returns the bytes of `buf` used, or `None` if the array goes on.
     pub fn feed(
         &mut self,
         buf: &[u8],
