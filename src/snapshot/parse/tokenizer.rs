@@ -108,8 +108,8 @@ impl TextReader {
         Ok(())
     }
 
-    /// Advances the state machine over a prefix of `buf` (which starts at text offset `at`); returns how many
-    /// bytes it used (at least one, unless a section's reader needs the rest).
+    /// Advances the state machine over a prefix of `buf` (non-empty, starting at text offset `at`); returns
+    /// how many bytes it used: 0 only when it handed the current byte to a new state's reader.
     fn step(&mut self, buf: &[u8], at: u64) -> Result<usize, ParseError> {
         let b = buf[0];
         match &mut self.state {
