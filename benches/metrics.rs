@@ -32,7 +32,8 @@ fn prometheus_scrapes(target: usize) -> Vec<u8> {
     let mut copy = 0u64;
     while out.len() < target {
         for line in text.lines() {
-            match line.strip_prefix("# SCRAPE ").and_then(|rest| rest.split(' ').next()?.parse::<u64>().ok()) {
+            match line.strip_prefix("# SCRAPE ").and_then(|rest| rest.split(' ').next()?.parse::<u64>().ok())
+            {
                 Some(t) => out.push_str(&format!("# SCRAPE {}\n", t + copy * 60_000)),
                 None => {
                     out.push_str(line);

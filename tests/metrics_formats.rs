@@ -248,3 +248,35 @@ fn clinic_processstat_truncated_frame_keeps_the_whole_ones() {
     assert_eq!(file.n_skipped, 1);
     assert!(file.warnings[0].message.starts_with("frame 254:"), "{:?}", file.warnings);
 }
+
+mod no_panics {
+    use heapscope::chart::{gc_pause_chart_svg, memory_chart_svg};
+    use heapscope::metrics::{self, trend};
+    use proptest::prelude::*;
+
+    fn corpus(name: &str) -> Vec<u8> {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metrics/corpus").join(name);
+        std::fs::read(path).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Damaged files (bytes overwritten, then cut) never panic the parsers, the analysis or the charts.
+        #[test]
+        fn damaged_files(which in 0usize..4, edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..40), cut in any::<prop::sample::Index>()) {
+            let names = ["timers.memusage.ndjson", "timers.prom", "timers.trace-gc.log", "timers.events.ndjson"];
+            let mut bytes = corpus(names[which]);
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            bytes.truncate(cut.index(bytes.len() + 1));
+            if let Ok(file) = metrics::parse(names[which], &bytes) {
+                let report = trend::analyze(&file, &trend::TrendOptions::default());
+                prop_assert!(memory_chart_svg(&file, &report, &[]).ends_with("</svg>\n"));
+                prop_assert!(gc_pause_chart_svg(&file, &report, &[]).ends_with("</svg>\n"));
+            }
+        }
+    }
+}

@@ -54,14 +54,14 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
         return Ok(if is_open_metrics { Format::OpenMetrics } else { Format::Prometheus });
     }
     let header = lines.iter().copied().find(|l| !l.starts_with("sep=")).unwrap_or("");
-    if lines[0].starts_with("sep=") || header.contains([',', ';', '\t']) {
+    if lines.first().is_some_and(|l| l.starts_with("sep=")) || header.contains([',', ';', '\t']) {
         let lower = header.to_ascii_lowercase();
         let is_memory_usage = ["heapused", "heaptotal", "rss"]
             .iter()
             .any(|field| lower.split([',', ';', '\t']).any(|cell| cell.trim().trim_matches('"') == *field));
         return Ok(if is_memory_usage { Format::MemoryUsage } else { Format::GrafanaCsv });
     }
-    Err(unknown(file_name, lines[0]))
+    Err(unknown(file_name, lines.first().copied().unwrap_or("")))
 }
 
 fn unknown(file_name: &str, found: &str) -> MetricsError {
