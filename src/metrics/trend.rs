@@ -53,7 +53,8 @@ pub struct TrendOptions {
     pub heap_limit_bytes: Option<f64>,
     /// Significance level of the trend test.
     pub alpha: f64,
-    /// Growth of the fitted floor, as a fraction of its start, that counts as material.
+    /// Growth of the fitted floor, as a fraction of its start (or of the lowest floor point when the fit
+    /// starts below it), that counts as material.
     pub min_growth_fraction: f64,
     /// Growth of the fitted floor, in bytes, below which growth is not material whatever its fraction.
     pub min_growth_bytes: f64,
@@ -382,13 +383,16 @@ pub fn analyze_series(
     let floor_start = intercept + slope * t_first;
     let floor_end = intercept + slope * t_last;
     let growth = floor_end - floor_start;
-    let growth_fraction = growth / floor_start.abs().max(1.0);
+    // The fitted line can start below every floor point (a steep rise from a low start); the growth is
+    // measured against the larger of the two so a tiny or negative intercept does not inflate it.
+    let lowest_floor = fv.iter().copied().fold(f64::INFINITY, f64::min);
+    let growth_fraction = growth / floor_start.max(lowest_floor).max(1.0);
     let floor_mk = mann_kendall(&fv);
     trend.slope_bytes_per_hour = Some(slope);
     trend.slope_ci_bytes_per_hour = Some([lo, hi]);
     trend.p_value = floor_mk.map(|mk| mk.p_value);
-    trend.floor_start = Some(floor_start);
-    trend.floor_end = Some(floor_end);
+    trend.floor_start = Some(floor_start.max(0.0));
+    trend.floor_end = Some(floor_end.max(0.0));
     trend.growth_fraction = Some(growth_fraction);
 
     let material = growth_fraction >= options.min_growth_fraction
