@@ -401,4 +401,20 @@ mod tests {
         assert!(is_no_data_placeholder(9223372036.854776));
         assert!(!is_no_data_placeholder(9.2e9));
     }
+
+    #[test]
+    fn unmarked_scrapes_split_where_a_family_repeats() {
+        let scrape = "# HELP a_bytes A.\n# TYPE a_bytes gauge\na_bytes{x=\"1\"} 5\nb_total 1\n";
+        let text = format!("{scrape}{}", scrape.replace(" 5", " 6"));
+        let file = parse("s.prom", text.as_bytes()).unwrap();
+        let a = &file.series[0];
+        assert_eq!(
+            (a.time_base, a.t_ms.clone(), a.values.clone()),
+            (TimeBase::Ordinal, vec![0.0, 1.0], vec![5.0, 6.0])
+        );
+        assert!(file.warnings.iter().any(|w| w.message.contains("carry no timestamps")));
+        // Sample timestamps (ms in the Prometheus format) win over scrape order.
+        let file = parse("t.prom", b"a_bytes 1 1700000000000\na_bytes 2 1700000060000\n").unwrap();
+        assert_eq!(file.series[0].t_ms, [1.7e12, 1_700_000_060_000.0]);
+    }
 }
