@@ -9,6 +9,7 @@ pub mod chart;
 pub mod metrics;
 pub mod protocol;
 pub mod snapshot;
+pub mod units;
 pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]

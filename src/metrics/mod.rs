@@ -33,7 +33,6 @@ pub mod stats;
 pub mod time;
 mod trace_gc;
 pub mod trend;
-pub mod units;
 
 pub mod downsample;
 

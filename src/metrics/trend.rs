@@ -481,7 +481,7 @@ fn format_span(ms: f64) -> String {
 
 fn format_rate(per_hour: f64, unit: Unit) -> String {
     if unit == Unit::Bytes {
-        format!("{}/h", super::units::format_bytes(per_hour))
+        format!("{}/h", crate::units::format_bytes(per_hour))
     } else {
         format!("{per_hour:.3}/h")
     }

@@ -55,7 +55,7 @@ pub enum Response {
     /// Loading or analysis progressed.
     Progress(Progress),
     /// A file was read and analysed.
-    Opened { handle: Handle, info: crate::workspace::FileInfo },
+    Opened { handle: Handle, info: Box<crate::workspace::FileInfo> },
     /// The answer to a [`Request::Query`].
     Answer { handle: Handle, seq: u32, answer: crate::workspace::Answer },
     /// A request failed; the file (if any) is no longer loading.

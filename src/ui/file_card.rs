@@ -7,10 +7,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlProgressElement};
 
 use super::dom::{self, append, el, set_attr};
-use super::format;
 use super::port::Port;
 use super::{metrics_view, snapshot_view};
 use crate::protocol::{Handle, Phase, Progress};
+use crate::units::format_bytes;
 use crate::workspace::FileInfo;
 
 /// The DOM of one file's card.
@@ -34,7 +34,7 @@ impl FileCard {
         let _ = files.prepend_with_node_1(&card);
         let title = append(&card, el("h2", "file-name", name));
         if let Some(size) = size {
-            append(&title, el("span", "file-size", &format::bytes(size)));
+            append(&title, el("span", "file-size", &format_bytes(size as f64)));
         }
         let progress = append(&card, el("progress", "", "")).unchecked_into::<HtmlProgressElement>();
         progress.set_max(1.0);
@@ -50,8 +50,8 @@ impl FileCard {
         let text = match progress.phase {
             Phase::Reading => format!(
                 "Reading {} of {} ({:.0}%)",
-                format::bytes(progress.done),
-                format::bytes(progress.total),
+                format_bytes(progress.done as f64),
+                format_bytes(progress.total as f64),
                 fraction * 100.0
             ),
             Phase::Analysing => format!("Analysing (step {} of {})…", progress.done + 1, progress.total),

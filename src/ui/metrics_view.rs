@@ -4,11 +4,11 @@
 use web_sys::HtmlElement;
 
 use super::dom::{append, el, set_attr};
-use super::format;
 use super::snapshot_view::fact;
 use super::table::{number, text, Table};
 use crate::metrics::trend::{SeriesTrend, Verdict};
 use crate::metrics::Unit;
+use crate::units::{format_bytes, format_count, format_duration_s};
 use crate::workspace::MetricsInfo;
 
 pub fn show(body: &HtmlElement, info: &MetricsInfo) {
@@ -22,7 +22,7 @@ pub fn show(body: &HtmlElement, info: &MetricsInfo) {
         fact(&facts, "Decided by", series, "verdict-series");
     }
     if let Some(limit) = report.heap_limit_bytes {
-        fact(&facts, "Heap limit", &format::bytes(limit as u64), "heap-limit");
+        fact(&facts, "Heap limit", &format_bytes(limit), "heap-limit");
     }
     for note in &report.notes {
         append(body, el("p", "muted", note));
@@ -82,13 +82,13 @@ pub fn show(body: &HtmlElement, info: &MetricsInfo) {
 
 fn series_cells(series: &SeriesTrend) -> Vec<super::table::Cell> {
     let value = |v: Option<f64>| match (v, series.unit) {
-        (Some(v), Unit::Bytes) => format::bytes(v.max(0.0) as u64),
+        (Some(v), Unit::Bytes) => format_bytes(v),
         (Some(v), _) => format!("{v:.3}"),
         (None, _) => "–".to_string(),
     };
     let slope = match series.slope_bytes_per_hour {
-        Some(s) if s < 0.0 => format!("−{}", format::bytes((-s) as u64)),
-        Some(s) => format!("+{}", format::bytes(s as u64)),
+        Some(s) if s >= 0.0 => format!("+{}", format_bytes(s)),
+        Some(s) => format_bytes(s),
         None => "–".to_string(),
     };
     let labels: Vec<String> = series.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -99,13 +99,13 @@ fn series_cells(series: &SeriesTrend) -> Vec<super::table::Cell> {
     };
     vec![
         text(name),
-        number(format::count(series.samples as u64)),
+        number(format_count(series.samples as u64)),
         text(series.verdict.as_str()),
         number(value(series.floor_start)),
         number(value(series.floor_end)),
         number(slope),
         number(series.p_value.map_or("–".to_string(), |p| format!("{p:.3}"))),
-        number(series.time_to_limit_s.map_or("–".to_string(), duration)),
+        number(series.time_to_limit_s.map_or("–".to_string(), format_duration_s)),
     ]
 }
 
@@ -120,14 +120,4 @@ fn verdict_class(verdict: Verdict) -> &'static str {
 
 fn millis(ms: Option<f64>) -> String {
     ms.map_or("–".to_string(), |ms| format!("{ms:.1} ms"))
-}
-
-/// Seconds as people say them: `90` → `1.5 min`, `7200` → `2.0 h`.
-fn duration(seconds: f64) -> String {
-    match seconds {
-        s if s < 120.0 => format!("{s:.0} s"),
-        s if s < 7200.0 => format!("{:.1} min", s / 60.0),
-        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
-        s => format!("{:.1} days", s / 86400.0),
-    }
 }

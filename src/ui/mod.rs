@@ -7,7 +7,6 @@
 
 mod dom;
 mod file_card;
-mod format;
 mod metrics_view;
 mod port;
 mod snapshot_view;
@@ -104,9 +103,9 @@ fn on_response(app: &Shared, response: Response) {
             }
         }
         Response::Opened { handle, info } => {
-            let is_metrics = matches!(info, crate::workspace::FileInfo::Metrics(_));
+            let is_metrics = matches!(*info, crate::workspace::FileInfo::Metrics(_));
             if let Some(card) = app.card(handle) {
-                card.show_info(info);
+                card.show_info(*info);
                 if is_metrics && !card.is_combination() {
                     app.metrics.borrow_mut().push(handle);
                     update_combine_bar(app);

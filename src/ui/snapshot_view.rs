@@ -7,11 +7,11 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 
 use super::dom::{append, el, set_attr};
-use super::format;
 use super::port::Port;
 use super::table::{more_button, number, text, Cell, Table};
 use crate::protocol::{Handle, Query};
 use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page};
+use crate::units::{format_bytes, format_count};
 use crate::workspace::{Answer, SnapshotInfo};
 
 /// Rows asked for per page of a detail table.
@@ -29,21 +29,24 @@ struct Context {
 pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Port>) {
     let summary = &info.summary;
     let facts = append(body, el("dl", "facts", ""));
-    fact(&facts, "Nodes", &format::count(summary.node_count as u64), "node-count");
-    fact(&facts, "Edges", &format::count(summary.edge_count as u64), "edge-count");
-    fact(&facts, "Total size", &format::bytes(summary.total_size), "total-size");
+    fact(&facts, "Nodes", &format_count(summary.node_count as u64), "node-count");
+    fact(&facts, "Edges", &format_count(summary.edge_count as u64), "edge-count");
+    fact(&facts, "Total size", &format_bytes(summary.total_size as f64), "total-size");
     let s = &summary.statistics;
     let v8 = &s.v8heap;
     let split = format!(
         "code {}, strings {}, JS arrays {}, system {}",
-        format::bytes(v8.code),
-        format::bytes(v8.strings),
-        format::bytes(v8.js_arrays),
-        format::bytes(v8.system)
+        format_bytes(v8.code as f64),
+        format_bytes(v8.strings as f64),
+        format_bytes(v8.js_arrays as f64),
+        format_bytes(v8.system as f64)
     );
-    fact(&facts, "V8 heap", &format!("{} ({split})", format::bytes(v8.total)), "v8-heap");
-    let native =
-        format!("{} (typed arrays {})", format::bytes(s.native.total), format::bytes(s.native.typed_arrays));
+    fact(&facts, "V8 heap", &format!("{} ({split})", format_bytes(v8.total as f64)), "v8-heap");
+    let native = format!(
+        "{} (typed arrays {})",
+        format_bytes(s.native.total as f64),
+        format_bytes(s.native.typed_arrays as f64)
+    );
     fact(&facts, "Native", &native, "native");
     fact(&facts, "Node fields", &info.meta.node_fields.join(", "), "node-fields");
     fact(&facts, "Edge fields", &info.meta.edge_fields.join(", "), "edge-fields");
@@ -70,9 +73,9 @@ fn add_classes(context: &Context, parent: &HtmlElement, table: &Rc<Table>, page:
     for row in page.rows {
         let cells = vec![
             text(row.name.clone()),
-            number(format::count(row.count)),
-            number(format::bytes(row.shallow_size)),
-            number(format::bytes(row.retained_size)),
+            number(format_count(row.count)),
+            number(format_bytes(row.shallow_size as f64)),
+            number(format_bytes(row.retained_size as f64)),
             number(distance(row.distance)),
         ];
         let context_for_click = context.clone();
@@ -100,8 +103,8 @@ const NODE_HEADERS: [&str; 5] = ["Object", "Shallow#", "Retained#", "Distance#",
 fn node_cells(row: &NodeRow) -> Vec<Cell> {
     vec![
         text(format!("{} @{}", shorten(&row.name), row.id)),
-        number(format::bytes(row.self_size)),
-        number(format::bytes(row.retained_size)),
+        number(format_bytes(row.self_size as f64)),
+        number(format_bytes(row.retained_size as f64)),
         number(distance(row.distance)),
         text(row.class_name.clone()),
     ]
@@ -116,10 +119,7 @@ fn add_node_row(context: &Context, table: &Table, row: &NodeRow) {
 /// Replaces the detail panel with the objects of one class.
 fn show_class(context: &Context, class: &ClassRow) {
     clear(&context.detail);
-    append(
-        &context.detail,
-        el("h3", "", &format!("{} ({} objects)", class.name, format::count(class.count))),
-    );
+    append(&context.detail, el("h3", "", &format!("{} ({} objects)", class.name, format_count(class.count))));
     let section = append(&context.detail, el("div", "instances", ""));
     let table = Rc::new(Table::new(&section, "nodes", &NODE_HEADERS));
     let class = class.class;
@@ -166,8 +166,8 @@ fn show_object(context: &Context, node: &NodeRow) {
     let facts = append(&context.detail, el("dl", "facts", ""));
     fact(&facts, "Class", &node.class_name, "object-class");
     fact(&facts, "Type", &node.node_type, "object-type");
-    fact(&facts, "Shallow size", &format::bytes(node.self_size), "object-shallow");
-    fact(&facts, "Retained size", &format::bytes(node.retained_size), "object-retained");
+    fact(&facts, "Shallow size", &format_bytes(node.self_size as f64), "object-shallow");
+    fact(&facts, "Retained size", &format_bytes(node.retained_size as f64), "object-retained");
     fact(&facts, "Distance", &distance(node.distance), "object-distance");
 
     let n = node.node;

@@ -79,7 +79,7 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
                         let info =
                             workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
                         match info {
-                            Ok(info) => Response::Opened { handle, info },
+                            Ok(info) => Response::Opened { handle, info: Box::new(info) },
                             Err(error) => Response::Failed { handle, error },
                         }
                     }
@@ -97,7 +97,7 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
         }
         Request::Combine { handle, sources } => {
             let response = match workspace.borrow_mut().combine(handle, &sources) {
-                Ok(info) => Response::Opened { handle, info },
+                Ok(info) => Response::Opened { handle, info: Box::new(info) },
                 Err(error) => Response::Failed { handle, error },
             };
             post(&response);

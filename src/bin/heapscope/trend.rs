@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use heapscope::chart;
 use heapscope::metrics::trend::{self, TrendOptions, TrendReport};
-use heapscope::metrics::units::{format_bytes, format_duration_s};
+use heapscope::units::{format_bytes, format_duration_s};
 use heapscope::metrics::{self, MetricsFile};
 
 struct Args {

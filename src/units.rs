@@ -1,5 +1,6 @@
-//! Human units for numbers shown to people: bytes in KB/MB/GB (powers of 1024, as V8 and Node print them)
-//! and durations in ms/s/min/h.
+//! Numbers as people read them, for the page, the CLI and the charts alike: bytes in KB/MB/GB (powers of
+//! 1024, as V8, Node and DevTools print them), counts with thousands separators, and durations in
+//! ms/s/min/h/d.
 
 /// `1.5 MB`, `512 B`, `-2.0 GB`.
 pub fn format_bytes(bytes: f64) -> String {
@@ -36,6 +37,19 @@ pub fn format_duration_s(seconds: f64) -> String {
     }
 }
 
+/// `1234567` → `1,234,567`.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +62,8 @@ mod tests {
         assert_eq!(format_bytes(-3.0 * 1024.0 * 1024.0 * 1024.0), "-3.0 GB");
         assert_eq!(format_duration_s(0.25), "250 ms");
         assert_eq!(format_duration_s(5400.0), "90.0 min");
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_234_567), "1,234,567");
     }
 }
