@@ -31,7 +31,8 @@ fn core_modules_do_not_name_browser_crates() {
     for file in files {
         let text = fs::read_to_string(&file).expect("readable source");
         for banned in ["web_sys", "js_sys", "wasm_bindgen"] {
-            let uses = text.lines().filter(|line| !line.trim_start().starts_with("//")).any(|l| l.contains(banned));
+            let uses =
+                text.lines().filter(|line| !line.trim_start().starts_with("//")).any(|l| l.contains(banned));
             assert!(!uses, "{} names `{banned}`; only src/ui and src/worker may", file.display());
         }
     }
@@ -54,8 +55,12 @@ fn trunk_uses_the_pinned_wasm_opt() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let trunk = fs::read_to_string(root.join("Trunk.toml")).expect("Trunk.toml");
     let package: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(root.join("package.json")).expect("package.json")).expect("json");
+        serde_json::from_str(&fs::read_to_string(root.join("package.json")).expect("package.json"))
+            .expect("json");
     let binaryen = package["devDependencies"]["binaryen"].as_str().expect("binaryen pinned");
     let major = binaryen.split('.').next().expect("a version");
-    assert!(trunk.contains(&format!("wasm_opt = \"version_{major}\"")), "Trunk.toml must pin wasm_opt version_{major}");
+    assert!(
+        trunk.contains(&format!("wasm_opt = \"version_{major}\"")),
+        "Trunk.toml must pin wasm_opt version_{major}"
+    );
 }

@@ -36,7 +36,8 @@ fn example_snapshot_reads_the_same_in_any_chunk_size() {
 fn a_text_file_is_not_a_heap_snapshot() {
     let mut workspace = Workspace::new();
     workspace.open(2, "notes.txt", 12);
-    let error = workspace.feed(2, b"hello world\n").and_then(|_| workspace.finish(2, &mut |_| {}).map(|_| ()));
+    let error =
+        workspace.feed(2, b"hello world\n").and_then(|_| workspace.finish(2, &mut |_| {}).map(|_| ()));
     let message = error.expect_err("a text file is refused").message;
     assert!(message.contains("not a heap snapshot"), "{message}");
 }
