@@ -105,7 +105,7 @@ impl HeapSnapshot {
         let summary = summarize(&graph, &classes, &distances, &retained, &idom);
 
         progress(AnalysisPhase::Statistics);
-        let extra_native_bytes = 0;
+        let extra_native_bytes = graph.extra_native_bytes;
         let total_size = retained.first().copied().unwrap_or(0) + extra_native_bytes;
         let statistics = statistics(&graph, &kinds, total_size, extra_native_bytes);
 

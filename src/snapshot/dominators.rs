@@ -48,30 +48,30 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     let Numbering { number, mut order, parent, cursor, .. } = numbering;
     let n_reached = order.len();
 
-    // Semi-dominators in reverse DFS order. `label` (smallest semi-dominator on the compressed path) reuses
-    // the cursor array; `ancestor` is the forest of processed vertices, NONE until linked.
+    // Semi-dominators in reverse DFS order, over the forest of processed vertices (`Link`).
+    drop(cursor);
     let mut semi: Vec<u32> = (0..n_reached as u32).collect();
-    let mut label = cursor;
-    label.truncate(n_reached);
-    let mut ancestor = vec![NONE; n_reached];
+    let mut forest = vec![Link { ancestor: NONE, label: 0 }; n_reached];
     let mut path = Vec::new();
     for w in (1..n_reached).rev() {
         let mut best = w as u32;
         let mut has_counted_pred = false;
-        for &e in graph.retainers_of(NodeIdx(order[w])) {
+        let retainers = graph.retainer_slots(NodeIdx(order[w]));
+        for (&e, &from) in graph.retainer_edge[retainers.clone()].iter().zip(&graph.retainer_node[retainers])
+        {
             if !counted.contains(e.0 as usize) {
                 continue;
             }
             has_counted_pred = true;
-            let v = number[graph.edge_from[e.0 as usize].0 as usize];
+            let v = number[from.0 as usize];
             if v == NONE {
                 continue;
             }
             let candidate = if v <= w as u32 {
                 v
             } else {
-                compress(v, &mut ancestor, &mut label, &mut path);
-                label[v as usize]
+                compress(v, &mut forest, &mut path);
+                forest[v as usize].label
             };
             best = best.min(candidate);
         }
@@ -80,16 +80,14 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
             best = 0;
         }
         semi[w] = best;
-        label[w] = best;
-        ancestor[w] = parent[w];
+        forest[w] = Link { ancestor: parent[w], label: best };
     }
-    drop(ancestor);
+    drop(forest);
     drop(path);
 
     // Immediate dominators: the nearest dominator-tree ancestor of the DFS parent numbered at most the
-    // semi-dominator. Computed in DFS order into `label`, which is no longer needed.
-    let mut idom_number = label;
-    idom_number[0] = 0;
+    // semi-dominator, in DFS order.
+    let mut idom_number = vec![0u32; n_reached];
     for w in 1..n_reached {
         let mut d = parent[w];
         while d > semi[w] {
@@ -115,20 +113,29 @@ fn has_counted_retainer(graph: &HeapGraph, counted: &BitSet, node: u32) -> bool 
     graph.retainers_of(NodeIdx(node)).iter().any(|e| counted.contains(e.0 as usize))
 }
 
-/// Path compression: afterwards `label[v]` is the smallest semi-dominator number on the path from `v` up to
-/// (not including) the first unprocessed ancestor, and that path is short-cut. Iterative: `path` is scratch.
-fn compress(v: u32, ancestor: &mut [u32], label: &mut [u32], path: &mut Vec<u32>) {
+/// A processed vertex in the forest the semi-dominator pass builds: its (compressed) ancestor, NONE until
+/// linked, and the smallest semi-dominator number on the path up to that ancestor. Kept side by side, as
+/// path compression reads both of every vertex it passes.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    ancestor: u32,
+    label: u32,
+}
+
+/// Path compression: afterwards `forest[v].label` is the smallest semi-dominator number on the path from `v`
+/// up to (not including) the first unprocessed ancestor, and that path is short-cut. Iterative: `path` is
+/// scratch.
+fn compress(v: u32, forest: &mut [Link], path: &mut Vec<u32>) {
     let mut x = v;
-    while ancestor[ancestor[x as usize] as usize] != NONE {
+    while forest[forest[x as usize].ancestor as usize].ancestor != NONE {
         path.push(x);
-        x = ancestor[x as usize];
+        x = forest[x as usize].ancestor;
     }
     while let Some(y) = path.pop() {
-        let a = ancestor[y as usize] as usize;
-        if label[a] < label[y as usize] {
-            label[y as usize] = label[a];
-        }
-        ancestor[y as usize] = ancestor[a];
+        let a = forest[forest[y as usize].ancestor as usize];
+        let link = &mut forest[y as usize];
+        link.label = link.label.min(a.label);
+        link.ancestor = a.ancestor;
     }
 }
 

@@ -24,20 +24,22 @@ impl HeapSnapshot {
             // User roots got distance 1 straight from the root's edges, whatever their type.
             let root_edge_is_enough = distance == 1 || distance == root_distance + 1;
             let mut weak_root_edge = None;
-            let step = self.graph.retainers_of(current).iter().copied().find(|&e| {
-                let from = self.graph.edge_from[e.0 as usize];
+            let slots = self.graph.retainer_slots(current);
+            let step = slots.clone().find(|&slot| {
+                let from = self.graph.retainer_node[slot];
+                let e = self.graph.retainer_edge[slot];
                 let is_weak = u16::from(self.graph.edge_type[e.0 as usize]) == weak;
                 if from == ROOT {
                     if is_weak && distance == 1 {
-                        weak_root_edge.get_or_insert(e);
+                        weak_root_edge.get_or_insert(slot);
                     }
                     return root_edge_is_enough && !is_weak;
                 }
                 !is_weak && self.distance(from) == distance - 1 && self.distance(from) != NO_DISTANCE
             });
-            let edge = step.or(weak_root_edge)?;
-            path.push(edge);
-            current = self.graph.edge_from[edge.0 as usize];
+            let slot = step.or(weak_root_edge)?;
+            path.push(self.graph.retainer_edge[slot]);
+            current = self.graph.retainer_node[slot];
             if path.len() > self.n_nodes() {
                 return None;
             }

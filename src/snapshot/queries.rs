@@ -176,9 +176,17 @@ impl HeapSnapshot {
 
     /// The edges pointing at `node` (weak ones included, with their type), in snapshot order.
     pub fn retainers(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<EdgeRow> {
-        Page::of(self.graph.retainers_of(node), offset, limit, |e| {
-            self.edge_row(e, self.graph.edge_from[e.0 as usize])
-        })
+        let slots = self.graph.retainer_slots(node);
+        let total = slots.len();
+        let start = slots.start + offset.min(total);
+        let end = start.saturating_add(limit).min(slots.end);
+        Page {
+            offset,
+            total,
+            rows: (start..end)
+                .map(|slot| self.edge_row(self.graph.retainer_edge[slot], self.graph.retainer_node[slot]))
+                .collect(),
+        }
     }
 
     /// The dominators of `node`, from `node` itself up to the root.
