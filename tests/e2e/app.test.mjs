@@ -59,6 +59,23 @@ test('a dropped text file gets a clear error', async () => {
   await page.close();
 });
 
+test('a truncated snapshot gets an error naming the section and byte offset', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  const head = '{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],' +
+    '"node_types":[["hidden","object"],"string","number","number","number"],"edge_fields":["type","name_or_index","to_node"],' +
+    '"edge_types":[["context","element"],"string_or_number","node"]},"node_count":2,"edge_count":1},"nodes":[1,0,1,0,1,';
+  await dropText(page, 'cut.heapsnapshot', head);
+  const error = page.locator('.file-card >> nth=0 >> .file-status.error');
+  await error.waitFor({ timeout: 30000 });
+  const text = await error.textContent();
+  assert.match(text, /^cut\.heapsnapshot: /);
+  assert.match(text, /truncated/i);
+  assert.match(text, /nodes/);
+  assert.match(text, /byte \d+/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('clicking a class and then an object shows why it is alive', async () => {
   const { page, problems } = await openApp(browser, origin);
   await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
