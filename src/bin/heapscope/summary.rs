@@ -8,6 +8,7 @@ use std::io::{BufWriter, Write};
 
 use heapscope::snapshot::parse::parse_reader;
 use heapscope::snapshot::{summary_json, HeapSnapshot, NodeRow};
+use heapscope::units::{format_bytes, format_count};
 
 /// Bytes read from disk per step; the parser never sees the whole file at once.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -61,20 +62,20 @@ fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: us
     writeln!(
         out,
         "  {} nodes, {} edges, total {}",
-        group_digits(summary.node_count as u64),
-        group_digits(summary.edge_count as u64),
-        human_bytes(summary.total_size)
+        format_count(summary.node_count as u64),
+        format_count(summary.edge_count as u64),
+        bytes(summary.total_size)
     )?;
     writeln!(
         out,
         "  V8 heap {} (code {}, strings {}, JS arrays {}, system {}); native {} (typed arrays {})",
-        human_bytes(s.v8heap.total),
-        human_bytes(s.v8heap.code),
-        human_bytes(s.v8heap.strings),
-        human_bytes(s.v8heap.js_arrays),
-        human_bytes(s.v8heap.system),
-        human_bytes(s.native.total),
-        human_bytes(s.native.typed_arrays)
+        bytes(s.v8heap.total),
+        bytes(s.v8heap.code),
+        bytes(s.v8heap.strings),
+        bytes(s.v8heap.js_arrays),
+        bytes(s.v8heap.system),
+        bytes(s.native.total),
+        bytes(s.native.typed_arrays)
     )?;
     writeln!(out)?;
     writeln!(out, "Classes by retained size")?;
@@ -83,9 +84,9 @@ fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: us
         writeln!(
             out,
             "  {:>10}  {:>10}  {:>10}  {:>9}  {}",
-            human_bytes(class.retained_size),
-            human_bytes(class.shallow_size),
-            group_digits(class.count),
+            bytes(class.retained_size),
+            bytes(class.shallow_size),
+            format_count(class.count),
             distance_text(class.distance),
             class_label(&class.key, &class.name)
         )?;
@@ -117,8 +118,8 @@ pub fn write_node_row(out: &mut impl Write, node: &NodeRow, prefix: &str) -> std
     writeln!(
         out,
         "  {:>10}  {:>10}  {:>9}  {prefix}{} @{}",
-        human_bytes(node.retained_size),
-        human_bytes(node.self_size),
+        bytes(node.retained_size),
+        bytes(node.self_size),
         distance_text(node.distance),
         node_label(node),
         node.id
@@ -148,31 +149,7 @@ fn distance_text(distance: i32) -> String {
     }
 }
 
-/// `12 345 678`.
-fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(' ');
-        }
-        grouped.push(c);
-    }
-    grouped
-}
-
-/// `512 B`, `1.5 KiB`, `12 MiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{bytes} B"),
-        _ if value < 10.0 => format!("{value:.1} {}", UNITS[unit]),
-        _ => format!("{value:.0} {}", UNITS[unit]),
-    }
+/// A byte count as people read it.
+fn bytes(n: u64) -> String {
+    format_bytes(n as f64)
 }
