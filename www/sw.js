@@ -1,9 +1,11 @@
 // heapscope's service worker: keeps a copy of the app so it opens offline (on a plane, behind a firewall).
-// On install it caches the page and every file the page names (Trunk's hashed scripts, wasm and CSS) plus the
-// worker's files. Fetches go to the network first, so a new deployment is picked up at once; the cache
-// answers when the network cannot. Only the app's own files pass through here: user files are read from disk.
+// On install it caches the page, every file the page names (Trunk's hashed scripts, wasm and CSS) and the
+// files it does not name (the worker's, the example snapshot). Fetches go to the network first, so a new
+// deployment is picked up at once; the cache answers when the network cannot. Only the app's own files
+// pass through here: user files are read from disk.
 const CACHE = 'heapscope-app-v1';
-const WORKER_FILES = ['./worker_loader.js', './worker.js', './worker_bg.wasm', './manifest.webmanifest', './icon.svg'];
+const UNNAMED_FILES = ['./worker_loader.js', './worker.js', './worker_bg.wasm', './manifest.webmanifest', './icon.svg',
+  './example/steady-1.heapsnapshot.gz'];
 
 self.addEventListener('install', (event) => event.waitUntil((async () => {
   const cache = await caches.open(CACHE);
@@ -11,7 +13,7 @@ self.addEventListener('install', (event) => event.waitUntil((async () => {
   const html = await page.clone().text();
   await cache.put('./', page);
   const named = [...html.matchAll(/["'](\.\/[^"'?#]+)["']/g)].map(([, url]) => url);
-  await cache.addAll([...new Set([...named, ...WORKER_FILES])]);
+  await cache.addAll([...new Set([...named, ...UNNAMED_FILES])]);
   await self.skipWaiting();
 })()));
 
