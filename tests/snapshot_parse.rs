@@ -185,6 +185,8 @@ fn corpus_matches_an_independent_json_reading() {
             Ok(&graph),
             "{name}: plain text and gzip give the same graph"
         );
+        let mut graph = graph;
+        assert_retainers_are_the_reversed_edges(&name, &mut graph);
     }
 }
 
