@@ -552,6 +552,12 @@ fn every_inconsistency_has_its_own_error() {
             Section::Nodes,
         ),
         (
+            ",5,4,14",
+            ",4294967298,4,14",
+            K::UnknownEdgeType { edge: 1, value: (1 << 32) + 2, n_types: 7 },
+            Section::Edges,
+        ),
+        (
             ",0,1\n",
             ",0,256\n",
             K::NumberOutOfRange { field: "detachedness", value: 256, max: 255 },

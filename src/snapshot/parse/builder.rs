@@ -254,7 +254,9 @@ impl GraphBuilder {
         }
         let layout = &self.edges;
         let edge_type = record[layout.type_pos];
-        let Some(&name_is_index) = layout.name_is_index.get(edge_type as usize) else {
+        // Converted with a check: on wasm32 `as usize` would truncate 2^32 + 1 to a valid type.
+        let known_type = usize::try_from(edge_type).ok().and_then(|t| layout.name_is_index.get(t));
+        let Some(&name_is_index) = known_type else {
             let n_types = layout.name_is_index.len();
             return Err(ParseErrorKind::UnknownEdgeType { edge: index as u64, value: edge_type, n_types });
         };
