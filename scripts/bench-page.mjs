@@ -41,6 +41,7 @@ const seconds = (Date.now() - t0) / 1000;
 clearInterval(sampler);
 clearInterval(poller);
 const shot = await screenshot(page, 'bench-page.png');
+const workerMemory = await page.locator('[data-field="worker-memory"]').first().textContent().catch(() => null);
 const mb = fileBytes / 1e6;
 console.log(JSON.stringify({
   file, file_mb: +mb.toFixed(1), seconds_to_result: seconds, mb_per_s: +(mb / seconds).toFixed(1),
@@ -48,7 +49,7 @@ console.log(JSON.stringify({
   rss_growth_over_file_size: +((peak - baseline) / fileBytes).toFixed(2),
   progress_samples: progress.length, progress_first: progress[0], progress_last: progress.at(-1),
   distinct_progress_values: new Set(progress.map(([, v]) => v.toFixed(3))).size,
-  problems, screenshot: shot,
+  worker_memory: workerMemory, problems, screenshot: shot,
 }, null, 1));
 await browser.close();
 server.close();

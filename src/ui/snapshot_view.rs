@@ -48,6 +48,11 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
         format_bytes(s.native.typed_arrays as f64)
     );
     fact(&facts, "Native", &native, "native");
+    if let Some(bytes) = info.analyser_memory_bytes {
+        let memory =
+            format!("{} (the file: {})", format_bytes(bytes as f64), format_bytes(info.file_bytes as f64));
+        fact(&facts, "Worker memory", &memory, "worker-memory");
+    }
     fact(&facts, "Node fields", &info.meta.node_fields.join(", "), "node-fields");
     fact(&facts, "Edge fields", &info.meta.edge_fields.join(", "), "edge-fields");
 

@@ -17,7 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{ErrorReport, Handle, Request, Response};
-use crate::workspace::Workspace;
+use crate::workspace::{FileInfo, Workspace};
 
 /// Bytes read from the `File` per step: large enough to keep the parser busy, small enough for memory.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -79,7 +79,12 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
                         let info =
                             workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
                         match info {
-                            Ok(info) => Response::Opened { handle, info: Box::new(info) },
+                            Ok(mut info) => {
+                                if let FileInfo::Snapshot(snapshot) = &mut info {
+                                    snapshot.analyser_memory_bytes = Some(wasm_memory_bytes());
+                                }
+                                Response::Opened { handle, info: Box::new(info) }
+                            }
                             Err(error) => Response::Failed { handle, error },
                         }
                     }
@@ -104,6 +109,12 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
         }
         Request::Close { handle } => workspace.borrow_mut().close(handle),
     }
+}
+
+/// The worker's wasm memory (it only grows): what all loaded files and their analyses take.
+fn wasm_memory_bytes() -> u64 {
+    const WASM_PAGE_BYTES: u64 = 64 * 1024;
+    core::arch::wasm32::memory_size(0) as u64 * WASM_PAGE_BYTES
 }
 
 /// Streams a `File` into the workspace chunk by chunk, posting progress after each.

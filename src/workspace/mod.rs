@@ -53,6 +53,9 @@ pub struct SnapshotInfo {
     pub summary: Summary,
     /// Rows of the Summary in all (`summary` carries the first [`FIRST_CLASSES`]).
     pub class_count: usize,
+    /// Memory held by the process doing the analysis after this file was analysed, when the host can tell
+    /// (the worker reports its wasm memory); for checking the memory budget against the file's size.
+    pub analyser_memory_bytes: Option<u64>,
 }
 
 /// Classes shown with a snapshot's first view; more come page by page.
@@ -153,8 +156,14 @@ impl Workspace {
                 });
                 let summary = snapshot.summary(FIRST_CLASSES, FIRST_OBJECTS);
                 let class_count = snapshot.classes_page(0, 0).total;
-                let info =
-                    FileInfo::Snapshot(SnapshotInfo { name, file_bytes: read, meta, summary, class_count });
+                let info = FileInfo::Snapshot(SnapshotInfo {
+                    name,
+                    file_bytes: read,
+                    meta,
+                    summary,
+                    class_count,
+                    analyser_memory_bytes: None,
+                });
                 (Loaded::Snapshot(Box::new(snapshot)), info)
             }
             Loading::Metrics(bytes) => {
