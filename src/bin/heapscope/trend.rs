@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use heapscope::chart;
 use heapscope::metrics::trend::{self, TrendOptions, TrendReport};
-use heapscope::units::{format_bytes, format_duration_s};
 use heapscope::metrics::{self, MetricsFile};
+use heapscope::units::{format_bytes, format_duration_s};
 
 struct Args {
     files: Vec<PathBuf>,
