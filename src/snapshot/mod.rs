@@ -29,4 +29,4 @@ pub mod statistics;
 pub mod summary;
 
 pub use analysis::{AnalysisPhase, HeapSnapshot};
-pub use queries::{summary_json, ClassRow, EdgeRow, NodeRow, Page, Summary};
+pub use queries::{summary_json, ClassRow, EdgeRow, NodeRow, Page, Summary, SummaryJson};

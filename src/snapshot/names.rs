@@ -187,3 +187,17 @@ fn plain_object_name(graph: &HeapGraph, kinds: &Kinds, node: NodeIdx) -> String 
     }
     start + &end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_like_names_are_cut_at_the_first_space() {
+        assert_eq!(cut_html_tag("<div id=\"a\" class=b>").as_deref(), Some("<div>"));
+        assert_eq!(cut_html_tag("<li>").as_deref(), Some("<li>"));
+        assert_eq!(cut_html_tag("Detached <li class=x>").as_deref(), Some("Detached <li>"));
+        assert_eq!(cut_html_tag("Detached Node / Histogram"), None);
+        assert_eq!(cut_html_tag("Window / x"), None);
+    }
+}

@@ -210,38 +210,74 @@ impl HeapSnapshot {
     }
 }
 
-/// The JSON of `heapscope summary --json`: `{"node_count", "edge_count", "total_size", "statistics",
-/// "classes": [{"key", "name", "count", "shallow_size", "retained_size", "distance"}], "top_objects": [{"id",
-/// "name", "class_name", "type", "self_size", "retained_size", "distance"}]}`, both lists the `top` largest by
-/// retained size, the fields named as in DevTools' oracle output.
-pub fn summary_json(snapshot: &HeapSnapshot, top: usize) -> serde_json::Value {
+/// The document `heapscope summary --json` prints, fields in this order; names as in DevTools' oracle output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryJson {
+    pub node_count: usize,
+    pub edge_count: usize,
+    pub total_size: u64,
+    pub statistics: Statistics,
+    pub classes: Vec<ClassJson>,
+    pub top_objects: Vec<ObjectJson>,
+}
+
+/// One class of [`SummaryJson`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassJson {
+    pub key: String,
+    pub name: String,
+    pub count: u64,
+    pub shallow_size: u64,
+    pub retained_size: u64,
+    pub distance: i32,
+}
+
+/// One object of [`SummaryJson`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectJson {
+    pub id: u32,
+    pub name: String,
+    pub class_name: String,
+    #[serde(rename = "type")]
+    pub node_type: String,
+    pub self_size: u64,
+    pub retained_size: u64,
+    pub distance: i32,
+}
+
+/// The `top` largest classes and objects by retained size with the headline numbers, as
+/// `heapscope summary --json` prints them.
+pub fn summary_json(snapshot: &HeapSnapshot, top: usize) -> SummaryJson {
     let summary = snapshot.summary(top, top);
-    let classes: Vec<serde_json::Value> = summary
-        .classes
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "key": c.key, "name": c.name, "count": c.count, "shallow_size": c.shallow_size,
-                "retained_size": c.retained_size, "distance": c.distance,
+    SummaryJson {
+        node_count: summary.node_count,
+        edge_count: summary.edge_count,
+        total_size: summary.total_size,
+        statistics: summary.statistics,
+        classes: summary
+            .classes
+            .into_iter()
+            .map(|c| ClassJson {
+                key: c.key,
+                name: c.name,
+                count: c.count,
+                shallow_size: c.shallow_size,
+                retained_size: c.retained_size,
+                distance: c.distance,
             })
-        })
-        .collect();
-    let top_objects: Vec<serde_json::Value> = summary
-        .top_objects
-        .iter()
-        .map(|o| {
-            serde_json::json!({
-                "id": o.id, "name": o.name, "class_name": o.class_name, "type": o.node_type,
-                "self_size": o.self_size, "retained_size": o.retained_size, "distance": o.distance,
+            .collect(),
+        top_objects: summary
+            .top_objects
+            .into_iter()
+            .map(|o| ObjectJson {
+                id: o.id,
+                name: o.name,
+                class_name: o.class_name,
+                node_type: o.node_type,
+                self_size: o.self_size,
+                retained_size: o.retained_size,
+                distance: o.distance,
             })
-        })
-        .collect();
-    serde_json::json!({
-        "node_count": summary.node_count,
-        "edge_count": summary.edge_count,
-        "total_size": summary.total_size,
-        "statistics": summary.statistics,
-        "classes": classes,
-        "top_objects": top_objects,
-    })
+            .collect(),
+    }
 }
