@@ -167,6 +167,29 @@ impl HeapGraph {
         self.edge_type_names.get(usize::from(self.edge_type[edge.0 as usize])).map_or("", String::as_str)
     }
 
+    /// Bytes held by the graph's columns and tables (their capacities).
+    pub fn heap_bytes(&self) -> usize {
+        fn bytes<T>(column: &Vec<T>) -> usize {
+            column.capacity() * std::mem::size_of::<T>()
+        }
+        bytes(&self.node_type)
+            + bytes(&self.node_name)
+            + bytes(&self.node_id)
+            + bytes(&self.node_self_size)
+            + self.large_self_sizes.capacity() * std::mem::size_of::<(NodeIdx, u64)>()
+            + self.node_trace_id.as_ref().map_or(0, bytes)
+            + self.node_detachedness.as_ref().map_or(0, bytes)
+            + bytes(&self.first_edge)
+            + bytes(&self.edge_type)
+            + bytes(&self.edge_name_or_index)
+            + bytes(&self.edge_to)
+            + bytes(&self.first_retainer)
+            + bytes(&self.retainer_edge)
+            + bytes(&self.retainer_node)
+            + self.strings.heap_bytes()
+            + bytes(&self.locations)
+    }
+
     /// Whether the retainer index has been built.
     pub fn has_retainers(&self) -> bool {
         self.first_retainer.len() == self.n_nodes() + 1
