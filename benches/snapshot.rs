@@ -23,7 +23,7 @@ use heapscope::snapshot::kinds::Kinds;
 use heapscope::snapshot::parse::SnapshotParser;
 use heapscope::snapshot::retained::retained_sizes;
 use heapscope::snapshot::shallow::reattribute;
-use heapscope::snapshot::summary::summarize;
+use heapscope::snapshot::summary::{class_retained_sizes, summarize};
 use heapscope::snapshot::{summary_json, HeapSnapshot};
 
 const FIXTURE: &str =
@@ -77,7 +77,9 @@ fn stages(c: &mut Criterion) {
         });
         drop(raw);
         let (graph, kinds) = prepared(&input.text);
-        group.bench_function(id("dom_state"), |b| b.iter(|| propagate(&graph, &kinds)));
+        group.bench_function(id("dom_state"), |b| {
+            b.iter_batched(|| graph.clone(), |mut g| propagate(&mut g, &kinds), BatchSize::LargeInput)
+        });
         group.bench_function(id("essential_edges"), |b| {
             b.iter(|| essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds)))
         });
@@ -100,7 +102,7 @@ fn stages(c: &mut Criterion) {
         group.bench_function(id("distances"), |b| b.iter(|| distances(&graph, &kinds)));
         group.finish();
 
-        let detachedness = propagate(&graph, &kinds);
+        let detachedness = propagate(&mut graph.clone(), &kinds);
         let mut group = c.benchmark_group("classes");
         group.sample_size(10);
         group.bench_function(id("interfaces"), |b| b.iter(|| infer_and_match(&graph, &kinds)));
@@ -115,8 +117,12 @@ fn stages(c: &mut Criterion) {
         let classes = classify(&graph, &kinds, &detachedness, &interfaces);
         let mut group = c.benchmark_group("summary");
         group.sample_size(10);
+        group.bench_function(id("class_retained_sizes"), |b| {
+            b.iter(|| class_retained_sizes(&graph, &classes, &retained, &tree.idom, Vec::new()))
+        });
+        let class_retained = class_retained_sizes(&graph, &classes, &retained, &tree.idom, Vec::new());
         group.bench_function(id("summarize"), |b| {
-            b.iter(|| summarize(&graph, &classes, &node_distances, &retained, &tree.idom))
+            b.iter(|| summarize(&graph, &classes, &node_distances, &class_retained))
         });
         group.finish();
     }

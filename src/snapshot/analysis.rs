@@ -5,7 +5,10 @@
 //!
 //! Performance and limits: every phase is linear in nodes plus edges (the dominator tree is O(E log N) with
 //! path compression) and iterative; per-node results are `u32`/`i32`/`u64` columns, no per-node allocation.
-//! The graph is taken by value: its self-size column is overwritten with DevTools' shallow sizes.
+//! The graph is taken by value: its self-size column is overwritten with DevTools' shallow sizes, and its
+//! `node_detachedness` column moves into the analysis (propagated, see `detachedness`). Peak memory on a
+//! 333 MB snapshot (4.8 M nodes, 13.7 M edges) is the graph plus six `u32` columns during the dominator
+//! tree.
 
 use super::classes::{classify, ClassTable};
 use super::detachedness::{propagate, Detachedness};
@@ -19,17 +22,17 @@ use super::kinds::Kinds;
 use super::retained::retained_sizes;
 use super::shallow::reattribute;
 use super::statistics::{statistics, Statistics};
-use super::summary::{summarize, ClassSummary};
+use super::summary::{class_retained_sizes, summarize, ClassSummary};
 
 /// The phases of [`HeapSnapshot::analyze_with_progress`], reported as each one starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnalysisPhase {
     Retainers,
-    DomState,
     Dominators,
     RetainedSizes,
-    Distances,
     ClassNames,
+    ClassRetainedSizes,
+    Distances,
     Summary,
     Statistics,
 }
@@ -38,11 +41,11 @@ impl AnalysisPhase {
     /// All phases, in order.
     pub const ALL: [AnalysisPhase; 8] = [
         AnalysisPhase::Retainers,
-        AnalysisPhase::DomState,
         AnalysisPhase::Dominators,
         AnalysisPhase::RetainedSizes,
-        AnalysisPhase::Distances,
         AnalysisPhase::ClassNames,
+        AnalysisPhase::ClassRetainedSizes,
+        AnalysisPhase::Distances,
         AnalysisPhase::Summary,
         AnalysisPhase::Statistics,
     ];
@@ -75,12 +78,11 @@ impl HeapSnapshot {
         mut graph: HeapGraph,
         progress: &mut dyn FnMut(AnalysisPhase),
     ) -> HeapSnapshot {
+        // The order keeps peak memory low: the dominator tree's scratch arrays are gone before the per-node
+        // results that outlive the analysis are allocated, and the Summary's scratch before the distances.
         progress(AnalysisPhase::Retainers);
         graph.build_retainers();
         let kinds = Kinds::of(&graph);
-
-        progress(AnalysisPhase::DomState);
-        let detachedness = propagate(&graph, &kinds);
 
         progress(AnalysisPhase::Dominators);
         let counted_edges = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
@@ -91,18 +93,21 @@ impl HeapSnapshot {
         progress(AnalysisPhase::RetainedSizes);
         let retained = retained_sizes(&graph, &tree);
         let idom = tree.idom;
-        drop(tree.order);
-
-        progress(AnalysisPhase::Distances);
-        let distances = distances(&graph, &kinds);
 
         progress(AnalysisPhase::ClassNames);
+        let detachedness = propagate(&mut graph, &kinds);
         let interfaces = infer_and_match(&graph, &kinds);
         let classes = classify(&graph, &kinds, &detachedness, &interfaces);
         drop(interfaces);
 
+        progress(AnalysisPhase::ClassRetainedSizes);
+        let class_retained = class_retained_sizes(&graph, &classes, &retained, &idom, tree.order);
+
+        progress(AnalysisPhase::Distances);
+        let distances = distances(&graph, &kinds);
+
         progress(AnalysisPhase::Summary);
-        let summary = summarize(&graph, &classes, &distances, &retained, &idom);
+        let summary = summarize(&graph, &classes, &distances, &class_retained);
 
         progress(AnalysisPhase::Statistics);
         let extra_native_bytes = graph.extra_native_bytes;

@@ -4,7 +4,8 @@
 //! hidden, weak or invisible edges. Detached native objects are then shown as `Detached <name>`.
 //!
 //! For old snapshots without the `detachedness` field, native objects whose name starts with `Detached ` are
-//! taken as detached and nothing is propagated or renamed.
+//! taken as detached and nothing is propagated or renamed. The graph's column is propagated in place (moved
+//! out of the graph), as DevTools overwrites its own.
 
 use super::graph::{HeapGraph, NodeIdx};
 use super::kinds::Kinds;
@@ -32,10 +33,11 @@ impl Detachedness {
     }
 }
 
-/// Computes every node's DOM link state (DevTools' `propagateDOMState`).
-pub fn propagate(graph: &HeapGraph, kinds: &Kinds) -> Detachedness {
+/// Computes every node's DOM link state (DevTools' `propagateDOMState`), taking the graph's
+/// `node_detachedness` column as the seed and leaving `None` in its place.
+pub fn propagate(graph: &mut HeapGraph, kinds: &Kinds) -> Detachedness {
     let native = kinds.node.native;
-    let Some(seed) = &graph.node_detachedness else {
+    let Some(seed) = graph.node_detachedness.take() else {
         let state = (0..graph.n_nodes())
             .map(|n| {
                 let is_native = u16::from(graph.node_type[n]) == native;
@@ -49,10 +51,11 @@ pub fn propagate(graph: &HeapGraph, kinds: &Kinds) -> Detachedness {
         return Detachedness { state, renames_detached: false };
     };
 
+    let graph = &*graph;
     let mut walk = Propagation {
         graph,
         native,
-        state: seed.clone(),
+        state: seed,
         visited: vec![false; graph.n_nodes()],
         attached: Vec::new(),
         detached: Vec::new(),

@@ -22,7 +22,8 @@ pub struct DominatorChildren {
 }
 
 impl DominatorChildren {
-    pub fn new(idom: &[u32], root: NodeIdx) -> Self {
+    /// Groups the nodes by immediate dominator; `storage`'s allocation is reused for the lists.
+    pub fn new(idom: &[u32], root: NodeIdx, mut storage: Vec<u32>) -> Self {
         let n_nodes = idom.len();
         let mut first = vec![0u32; n_nodes + 1];
         for (node, &dominator) in idom.iter().enumerate() {
@@ -33,7 +34,9 @@ impl DominatorChildren {
         for i in 0..n_nodes {
             first[i + 1] += first[i];
         }
-        let mut children = vec![0u32; first[n_nodes] as usize];
+        storage.clear();
+        storage.resize(first[n_nodes] as usize, 0);
+        let mut children = storage;
         // Fill each group from its end, walking nodes backwards: `first[d]` ends at the group's start.
         for (node, &dominator) in idom.iter().enumerate().rev() {
             if node != root.0 as usize {

@@ -44,17 +44,24 @@ struct Totals {
     first_node: u32,
 }
 
-/// Builds the Summary from the analyses.
+/// Builds the Summary from the analyses and the classes' retained sizes ([`class_retained_sizes`]).
 pub fn summarize(
     graph: &HeapGraph,
     classes: &ClassTable,
     distances: &[i32],
-    retained: &[u64],
-    idom: &[u32],
+    class_retained: &[u64],
 ) -> ClassSummary {
     let n_classes = classes.classes.len();
-    let empty = Totals { count: 0, shallow_size: 0, retained_size: 0, distance: i32::MAX, first_node: NONE };
-    let mut totals = vec![empty; n_classes];
+    let mut totals: Vec<Totals> = class_retained
+        .iter()
+        .map(|&retained_size| Totals {
+            count: 0,
+            shallow_size: 0,
+            retained_size,
+            distance: i32::MAX,
+            first_node: NONE,
+        })
+        .collect();
     for node in 0..graph.n_nodes() {
         let size = graph.self_size(NodeIdx(node as u32));
         if size == 0 {
@@ -68,7 +75,6 @@ pub fn summarize(
         t.shallow_size += size;
         t.distance = t.distance.min(distances[node]);
     }
-    add_class_retained_sizes(graph, classes, retained, idom, &mut totals);
 
     // Publish in DevTools' insertion order (first counted node of each class), merging equal keys.
     let mut by_first_node: Vec<u32> =
@@ -108,20 +114,23 @@ pub fn summarize(
     ClassSummary { rows }
 }
 
-/// Adds each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of
-/// its class was counted. Iterative, with the classes counted on the current path marked in `on_path`.
-fn add_class_retained_sizes(
+/// Each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of its
+/// class was counted. Iterative, with the classes counted on the current path marked in `on_path`.
+/// `scratch`'s allocation is reused for the dominator tree's children lists (pass a spent `Vec<u32>` of about
+/// one entry per node, or an empty one).
+pub fn class_retained_sizes(
     graph: &HeapGraph,
     classes: &ClassTable,
     retained: &[u64],
     idom: &[u32],
-    totals: &mut [Totals],
-) {
+    scratch: Vec<u32>,
+) -> Vec<u64> {
+    let mut class_retained = vec![0u64; classes.classes.len()];
     if graph.n_nodes() == 0 {
-        return;
+        return class_retained;
     }
-    let children = DominatorChildren::new(idom, ROOT);
-    let mut on_path = vec![false; totals.len()];
+    let children = DominatorChildren::new(idom, ROOT, scratch);
+    let mut on_path = vec![false; class_retained.len()];
     let mut stack = vec![ROOT.0];
     // (stack length when the subtree started, class): the class leaves the path when the stack is back to
     // that length.
@@ -130,7 +139,7 @@ fn add_class_retained_sizes(
         let class = classes.node_class[node as usize];
         let dominated = children.of(NodeIdx(node));
         if !on_path[class as usize] && graph.self_size(NodeIdx(node)) != 0 {
-            totals[class as usize].retained_size += retained[node as usize];
+            class_retained[class as usize] += retained[node as usize];
             if !dominated.is_empty() {
                 on_path[class as usize] = true;
                 open_subtrees.push((stack.len(), class));
@@ -145,6 +154,7 @@ fn add_class_retained_sizes(
             open_subtrees.pop();
         }
     }
+    class_retained
 }
 
 /// The nodes of Summary row class `class` (shallow size not 0), largest retained size first (ties by node
@@ -190,7 +200,7 @@ pub fn largest_first_page(
 
 /// The `n` nodes with the largest retained sizes, the root excluded, largest first (ties by node index).
 pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
-    let mut best: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut best: Vec<u32> = Vec::with_capacity(n.min(retained.len()) + 1);
     if n == 0 {
         return best;
     }
