@@ -207,7 +207,12 @@ impl NumberArray {
             let mut number_end = i;
             for field in 0..width {
                 let digits_start = j;
-                let (mut value, run) = eight_digits(buf, j);
+                // One digit then a comma is the commonest number of all (types, small counts, zeros): it
+                // is cheaper to spot than to fold.
+                let (mut value, run) = match (buf.get(j), buf.get(j + 1)) {
+                    (Some(&digit @ b'0'..=b'9'), Some(b',')) => (u64::from(digit - b'0'), 1),
+                    _ => eight_digits(buf, j),
+                };
                 j += run;
                 if run == 8 || run == 0 {
                     while let Some(digit) = buf.get(j).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
