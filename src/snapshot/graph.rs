@@ -82,10 +82,11 @@ pub struct Location {
 /// A parsed heap snapshot. Columns are filled by the parser and never change afterwards, except for the
 /// retainer index, which [`HeapGraph::build_retainers`] adds.
 ///
-/// Invariants the parser guarantees: every node column has `n_nodes` entries; every edge column has
-/// `n_edges` entries; `first_edge` has `n_nodes + 1` entries, starts at 0, never decreases and ends at
-/// `n_edges`; every `node_type`/`edge_type` value indexes the type-name list; every `edge_to` is a node; every
-/// `node_name`, and `edge_name_or_index` of edges whose type is not `element`/`hidden`, indexes `strings`.
+/// Invariants the parser guarantees: `n_nodes >= 1` (node 0 is the root); every node column has `n_nodes`
+/// entries and every edge column `n_edges`; `first_edge` has `n_nodes + 1` entries, starts at 0, never
+/// decreases and ends at `n_edges`; every `node_type`/`edge_type` value indexes its type-name list; every
+/// `edge_to` and location is a node; every `node_name`, and the `edge_name_or_index` of edges whose type is
+/// not `element`/`hidden`, indexes `strings`; self sizes are below 2^53.
 #[derive(Default, Debug, Clone, PartialEq, Eq)]
 pub struct HeapGraph {
     /// Names of node types, indexed by the values in `node_type` (from `meta.node_types`).
