@@ -30,37 +30,33 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
         return;
     }
     let n_nodes = graph.n_nodes();
-    let mut owners = vec![UNVISITED; n_nodes];
-    let mut worklist = Vec::with_capacity(n_nodes);
-    for (node, owner) in owners.iter_mut().enumerate() {
-        let node_type = u16::from(graph.node_type[node]);
-        let can_be_owned = node_type == kinds.node.hidden
-            || node_type == kinds.node.array
-            || (node_type == kinds.node.native
-                && graph.strings.get(graph.node_name[node]) == "system / ExternalStringData");
-        if !can_be_owned {
-            *owner = node as u32;
-            worklist.push(node as u32);
+    let owners: Vec<u32> = (0..n_nodes)
+        .map(|node| {
+            let node_type = u16::from(graph.node_type[node]);
+            let can_be_owned = node_type == kinds.node.hidden
+                || node_type == kinds.node.array
+                || (node_type == kinds.node.native
+                    && graph.strings.get(graph.node_name[node]) == "system / ExternalStringData");
+            if can_be_owned {
+                UNVISITED
+            } else {
+                node as u32
+            }
+        })
+        .collect();
+    // A monotone fixpoint (unvisited → one owner → several owners), so the visiting order does not matter:
+    // every self-owned node spreads its ownership once, in node order, then the owned nodes whose owner
+    // changed spread theirs.
+    let mut spread = Spread { graph, weak: kinds.edge.weak, owners, worklist: Vec::new() };
+    for node in 0..n_nodes as u32 {
+        if spread.owners[node as usize] == node {
+            spread.from(node);
         }
     }
-    // A monotone fixpoint (unvisited → one owner → several owners): the visiting order does not matter.
-    while let Some(node) = worklist.pop() {
-        let owner = owners[node as usize];
-        for e in graph.edges_of(NodeIdx(node)) {
-            if u16::from(graph.edge_type[e as usize]) == kinds.edge.weak {
-                continue;
-            }
-            let target = graph.edge_to[e as usize].0;
-            let current = owners[target as usize];
-            if current == UNVISITED {
-                owners[target as usize] = owner;
-                worklist.push(target);
-            } else if current != target && current != owner && current != MULTIPLE_OWNERS {
-                owners[target as usize] = MULTIPLE_OWNERS;
-                worklist.push(target);
-            }
-        }
+    while let Some(node) = spread.worklist.pop() {
+        spread.from(node);
     }
+    let owners = spread.owners;
     for (node, &owner) in owners.iter().enumerate() {
         if owner == UNVISITED || owner == MULTIPLE_OWNERS || owner as usize == node {
             continue;
@@ -74,6 +70,37 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
         let total = graph.self_size(owner) + moved;
         set_self_size(graph, owned, 0);
         set_self_size(graph, owner, total);
+    }
+}
+
+/// The ownership propagation of [`reattribute`].
+struct Spread<'g> {
+    graph: &'g HeapGraph,
+    weak: u16,
+    /// Per node: its owner, [`UNVISITED`] or [`MULTIPLE_OWNERS`].
+    owners: Vec<u32>,
+    /// Owned nodes whose owner changed and must spread it again.
+    worklist: Vec<u32>,
+}
+
+impl Spread<'_> {
+    /// Gives `node`'s owner to the nodes it points at through non-weak edges.
+    fn from(&mut self, node: u32) {
+        let owner = self.owners[node as usize];
+        for e in self.graph.edges_of(NodeIdx(node)) {
+            if u16::from(self.graph.edge_type[e as usize]) == self.weak {
+                continue;
+            }
+            let target = self.graph.edge_to[e as usize].0;
+            let current = self.owners[target as usize];
+            if current == UNVISITED {
+                self.owners[target as usize] = owner;
+                self.worklist.push(target);
+            } else if current != target && current != owner && current != MULTIPLE_OWNERS {
+                self.owners[target as usize] = MULTIPLE_OWNERS;
+                self.worklist.push(target);
+            }
+        }
     }
 }
 
