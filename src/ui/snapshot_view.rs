@@ -16,6 +16,8 @@ use crate::workspace::{Answer, SnapshotInfo};
 
 /// Rows asked for per page of a detail table.
 const PAGE_ROWS: u32 = 25;
+/// Rows asked for per page of the Summary.
+const CLASS_PAGE_ROWS: u32 = 100;
 
 /// Everything a view needs to ask the worker about this snapshot.
 #[derive(Clone)]
@@ -62,10 +64,12 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
     let context = Context { port, handle, detail };
 
     append(&left, el("h3", "", "Summary: classes by retained size"));
+    let query = Rc::new(|offset| Query::Classes { offset, limit: CLASS_PAGE_ROWS });
     let classes =
-        Rc::new(Table::new(&left, "classes", &["Class", "Count#", "Shallow#", "Retained#", "Distance#"]));
-    let page = Page { offset: 0, total: info.class_count, rows: summary.classes.clone() };
-    add_classes(&context, &left, &classes, page);
+        PagedTable::new(&left, "classes", &["Class", "Count#", "Shallow#", "Retained#", "Distance#"], query);
+    // The first page came with the snapshot's first view.
+    let first = Page { offset: 0, total: info.class_count, rows: summary.classes.clone() };
+    classes.show(&context, Answer::Classes(first));
 
     append(&context.detail, el("h3", "", "Largest objects"));
     let objects = Table::new(&context.detail, "objects", &NODE_HEADERS);
@@ -74,33 +78,69 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
     }
 }
 
-fn add_classes(context: &Context, parent: &HtmlElement, table: &Rc<Table>, page: Page<ClassRow>) {
-    for row in page.rows {
-        let cells = vec![
-            text(row.name.clone()),
-            number(format_count(row.count)),
-            number(format_bytes(row.shallow_size as f64)),
-            number(format_bytes(row.retained_size as f64)),
-            number(distance(row.distance)),
-        ];
-        let context_for_click = context.clone();
-        table.row(cells, Some(Box::new(move || show_class(&context_for_click, &row))));
+/// A page query: the query for the rows from `offset` on.
+type PageQuery = Rc<dyn Fn(u32) -> Query>;
+
+/// A table filled page by page: where it sits, the table, and how to ask for more.
+#[derive(Clone)]
+struct PagedTable {
+    section: HtmlElement,
+    table: Rc<Table>,
+    query: PageQuery,
+}
+
+impl PagedTable {
+    fn new(section: &HtmlElement, class: &str, headers: &[&str], query: PageQuery) -> Self {
+        Self { section: section.clone(), table: Rc::new(Table::new(section, class, headers)), query }
     }
-    let (context, parent_for_more, table_for_more) = (context.clone(), parent.clone(), Rc::clone(table));
-    more_button(
-        parent,
-        table.len(),
-        page.total,
-        Rc::new(move |offset| {
-            let (context_inner, parent, table) =
-                (context.clone(), parent_for_more.clone(), Rc::clone(&table_for_more));
-            context.port.query(context.handle, Query::Classes { offset, limit: 100 }, move |answer| {
-                if let Answer::Classes(page) = answer {
-                    add_classes(&context_inner, &parent, &table, page);
-                }
-            });
-        }),
-    );
+
+    /// Asks for the rows from `offset` on.
+    fn load(&self, context: &Context, offset: u32) {
+        let (context_inner, paged) = (context.clone(), self.clone());
+        context
+            .port
+            .query(context.handle, (self.query)(offset), move |answer| paged.show(&context_inner, answer));
+    }
+
+    /// Appends a page of any kind of row, then offers the next page.
+    fn show(&self, context: &Context, answer: Answer) {
+        let total = match answer {
+            Answer::Classes(page) => {
+                page.rows.iter().for_each(|row| add_class_row(context, &self.table, row));
+                page.total
+            }
+            Answer::Nodes(page) => {
+                page.rows.iter().for_each(|row| add_node_row(context, &self.table, row));
+                page.total
+            }
+            Answer::Edges(page) => {
+                page.rows.iter().for_each(|row| add_edge_row(context, &self.table, row));
+                page.total
+            }
+        };
+        if total == 0 {
+            append(&self.section, el("p", "muted", "none"));
+        }
+        let (context, paged) = (context.clone(), self.clone());
+        more_button(
+            &self.section,
+            self.table.len(),
+            total,
+            Rc::new(move |offset| paged.load(&context, offset)),
+        );
+    }
+}
+
+fn add_class_row(context: &Context, table: &Table, row: &ClassRow) {
+    let cells = vec![
+        text(row.name.clone()),
+        number(format_count(row.count)),
+        number(format_bytes(row.shallow_size as f64)),
+        number(format_bytes(row.retained_size as f64)),
+        number(distance(row.distance)),
+    ];
+    let (context, class) = (context.clone(), row.clone());
+    table.row(cells, Some(Box::new(move || show_class(&context, &class))));
 }
 
 const NODE_HEADERS: [&str; 5] = ["Object", "Shallow#", "Retained#", "Distance#", "Class"];
@@ -126,39 +166,9 @@ fn show_class(context: &Context, class: &ClassRow) {
     clear(&context.detail);
     append(&context.detail, el("h3", "", &format!("{} ({} objects)", class.name, format_count(class.count))));
     let section = append(&context.detail, el("div", "instances", ""));
-    let table = Rc::new(Table::new(&section, "nodes", &NODE_HEADERS));
     let class = class.class;
-    load_nodes(
-        context,
-        &section,
-        &table,
-        0,
-        Rc::new(move |offset| Query::Instances { class, offset, limit: PAGE_ROWS }),
-    );
-}
-
-/// A page query: the query for the rows from `offset` on.
-type PageQuery = Rc<dyn Fn(u32) -> Query>;
-
-/// Asks for a page of nodes, appends it to `table`, and offers the next page.
-fn load_nodes(context: &Context, section: &HtmlElement, table: &Rc<Table>, offset: u32, query: PageQuery) {
-    let (context_inner, section, table) = (context.clone(), section.clone(), Rc::clone(table));
-    context.port.query(context.handle, query(offset), move |answer| {
-        let Answer::Nodes(page) = answer else { return };
-        for row in &page.rows {
-            add_node_row(&context_inner, &table, row);
-        }
-        let (context, section_for_more, table_for_more) =
-            (context_inner.clone(), section.clone(), Rc::clone(&table));
-        more_button(
-            &section,
-            table.len(),
-            page.total,
-            Rc::new(move |offset| {
-                load_nodes(&context, &section_for_more, &table_for_more, offset, Rc::clone(&query))
-            }),
-        );
-    });
+    let query = Rc::new(move |offset| Query::Instances { class, offset, limit: PAGE_ROWS });
+    PagedTable::new(&section, "nodes", &NODE_HEADERS, query).load(context, 0);
 }
 
 /// Replaces the detail panel with one object: its numbers, path from a GC root, retainers, references
@@ -193,49 +203,16 @@ fn show_object(context: &Context, node: &NodeRow) {
     });
     append(&context.detail, el("h3", "", "Dominators (who alone keeps it alive), nearest first"));
     let section = append(&context.detail, el("div", "dominators", ""));
-    let table = Rc::new(Table::new(&section, "nodes", &NODE_HEADERS));
-    load_nodes(
-        context,
-        &section,
-        &table,
-        0,
-        Rc::new(move |offset| Query::DominatorChain { node: n, offset, limit: PAGE_ROWS }),
-    );
+    let query = Rc::new(move |offset| Query::DominatorChain { node: n, offset, limit: PAGE_ROWS });
+    PagedTable::new(&section, "nodes", &NODE_HEADERS, query).load(context, 0);
 }
 
 /// A titled table of edges, filled page by page.
 fn edge_section(context: &Context, title: &str, class: &str, query: impl Fn(u32) -> Query + 'static) {
     append(&context.detail, el("h3", "", title));
     let section = append(&context.detail, el("div", class, ""));
-    let table = Rc::new(Table::new(
-        &section,
-        "edges",
-        &["Edge", "Object", "Shallow#", "Retained#", "Distance#", "Class"],
-    ));
-    load_edges(context, &section, &table, 0, Rc::new(query));
-}
-
-fn load_edges(context: &Context, section: &HtmlElement, table: &Rc<Table>, offset: u32, query: PageQuery) {
-    let (context_inner, section, table) = (context.clone(), section.clone(), Rc::clone(table));
-    context.port.query(context.handle, query(offset), move |answer| {
-        let Answer::Edges(page) = answer else { return };
-        if page.total == 0 {
-            append(&section, el("p", "muted", "none"));
-        }
-        for row in &page.rows {
-            add_edge_row(&context_inner, &table, row);
-        }
-        let (context, section_for_more, table_for_more) =
-            (context_inner.clone(), section.clone(), Rc::clone(&table));
-        more_button(
-            &section,
-            table.len(),
-            page.total,
-            Rc::new(move |offset| {
-                load_edges(&context, &section_for_more, &table_for_more, offset, Rc::clone(&query))
-            }),
-        );
-    });
+    let headers = ["Edge", "Object", "Shallow#", "Retained#", "Distance#", "Class"];
+    PagedTable::new(&section, "edges", &headers, Rc::new(query)).load(context, 0);
 }
 
 fn add_edge_row(context: &Context, table: &Table, row: &EdgeRow) {

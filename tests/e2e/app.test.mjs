@@ -43,6 +43,13 @@ test('a dropped corpus snapshot shows its node count', async () => {
   const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
   assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
   assert.match(await page.locator('.file-card >> nth=0 >> [data-field="node-fields"]').textContent(), /^type, name, id/);
+  // The Summary comes 100 classes at a time; "Show more" asks the worker for the next page.
+  const classRows = page.locator('table.classes tbody tr');
+  assert.equal(await classRows.count(), 100);
+  const classCount = oracle.class_count;
+  await page.click('.snapshot-classes button.more');
+  await page.waitForFunction((n) => document.querySelectorAll('table.classes tbody tr').length === n, Math.min(200, classCount));
+  assert.equal(await classRows.nth(0).locator('td').first().textContent(), oracle.top_classes_by_retained[0].name);
   await screenshot(page, 'dropped-snapshot.png');
   assert.deepEqual(problems, []);
   await page.close();
