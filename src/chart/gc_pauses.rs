@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{
     axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry,
 };
-use super::{HEIGHT, WIDTH};
+use super::{markers_on, render_svg};
 use crate::metrics::trend::TrendReport;
 use crate::metrics::{GcKind, Histogram, MetricsFile, TimeBase};
 
@@ -77,21 +77,8 @@ pub fn gc_pause_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[C
     let Some(time_base) = time_base.filter(|_| !dots.is_empty()) else {
         return message_svg(&title, "no GC events or GC duration histogram in these files");
     };
-    let mut all_markers: Vec<ChartMarker> = file
-        .markers
-        .iter()
-        .filter(|m| m.time_base == time_base && !m.label.ends_with(" end"))
-        .map(|m| (m.t_ms, m.label.trim_end_matches(" start").to_string()))
-        .collect();
-    all_markers.extend(markers.iter().cloned());
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
-        let _ =
-            draw(&root, &title, &dots, per_interval, &all_markers, time_base).and_then(|()| root.present());
-    }
-    svg
+    let all_markers = markers_on(file, time_base, markers);
+    render_svg(|root| draw(root, &title, &dots, per_interval, &all_markers, time_base))
 }
 
 fn draw(

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{
     axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry,
 };
-use super::{HEIGHT, MAX_POINTS_PER_SERIES, WIDTH};
+use super::{markers_on, render_svg, MAX_POINTS_PER_SERIES};
 use crate::metrics::downsample::lttb;
 use crate::metrics::trend::{SeriesTrend, TrendReport};
 use crate::metrics::{MetricsFile, Role, Series, TimeBase};
@@ -61,22 +61,9 @@ pub fn memory_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[Cha
     if drawn.is_empty() {
         return message_svg(&title, "no memory series to draw");
     }
-    let mut all_markers: Vec<ChartMarker> = file
-        .markers
-        .iter()
-        .filter(|m| m.time_base == time_base && !m.label.ends_with(" end"))
-        .map(|m| (m.t_ms, m.label.trim_end_matches(" start").to_string()))
-        .collect();
-    all_markers.extend(markers.iter().cloned());
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let trends = trends_to_draw(report, &drawn, time_base);
-        // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
-        let _ = draw(&root, &title, report, &drawn, &trends, &all_markers, time_base)
-            .and_then(|()| root.present());
-    }
-    svg
+    let all_markers = markers_on(file, time_base, markers);
+    let trends = trends_to_draw(report, &drawn, time_base);
+    render_svg(|root| draw(root, &title, report, &drawn, &trends, &all_markers, time_base))
 }
 
 /// The trends drawn: the verdict series' and that of the heap-used series on the chart.

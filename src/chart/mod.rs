@@ -149,6 +149,34 @@ fn draw_markers(
 }
 
 /// An SVG that only says why there is no chart.
+/// The markers to draw on a chart on `time_base`: the file's own (snapshot captures, drawn at their start)
+/// and then the caller's.
+fn markers_on(
+    file: &crate::metrics::MetricsFile,
+    time_base: TimeBase,
+    extra: &[ChartMarker],
+) -> Vec<ChartMarker> {
+    let mut markers: Vec<ChartMarker> = file
+        .markers
+        .iter()
+        .filter(|m| m.time_base == time_base && !m.label.ends_with(" end"))
+        .map(|m| (m.t_ms, m.label.trim_end_matches(" start").to_string()))
+        .collect();
+    markers.extend(extra.iter().cloned());
+    markers
+}
+
+/// Runs `draw` on a fresh SVG drawing of the standard size and returns the SVG text.
+fn render_svg(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
+        let _ = draw(&root).and_then(|()| root.present());
+    }
+    svg
+}
+
 fn message_svg(title: &str, message: &str) -> String {
     let mut svg = String::new();
     {
