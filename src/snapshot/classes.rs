@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use super::detachedness::Detachedness;
 use super::graph::{HeapGraph, StrIdx};
 use super::interfaces::{is_plain_object, Interfaces};
-use super::kinds::Kinds;
+use super::kinds::{string_indices, Kinds};
 use super::names::{class_name_of_type, cut_html_tag, is_html_like};
 
 const NONE: u32 = u32::MAX;
@@ -83,6 +83,7 @@ pub fn classify(
     let mut by_name = vec![NONE; graph.strings.len()];
     let mut by_detached_name: FxHashMap<StrIdx, u32> = FxHashMap::default();
     let mut locations = NodeLocations::new(graph);
+    let object_names = string_indices(graph, "Object");
 
     let mut node_class = Vec::with_capacity(graph.n_nodes());
     for node in 0..graph.n_nodes() {
@@ -91,7 +92,7 @@ pub fn classify(
             *class
         } else {
             let name = graph.node_name[node];
-            let named_class = if is_plain_object(graph, kinds, node) {
+            let named_class = if is_plain_object(graph, kinds, &object_names, node) {
                 match interfaces.matches.get(&(node as u32)) {
                     Some(&interface) => interface_classes[interface as usize],
                     None => builder.own_name(graph, &mut by_name, name),

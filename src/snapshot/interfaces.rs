@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use super::graph::{HeapGraph, NodeIdx, StrIdx};
 use super::jsstr::{format_property_name, utf16_cmp, utf16_len};
-use super::kinds::Kinds;
+use super::kinds::{string_indices, Kinds};
 
 const MAX_INTERFACE_NAME_UNITS: usize = 120;
 const MIN_OBJECTS_PER_INTERFACE: f64 = 2.0;
@@ -28,16 +28,19 @@ pub struct Interfaces {
     pub matches: FxHashMap<u32, u32>,
 }
 
-/// Whether `node` is a plain JavaScript object (DevTools' `isPlainJSObject`).
-pub fn is_plain_object(graph: &HeapGraph, kinds: &Kinds, node: usize) -> bool {
-    u16::from(graph.node_type[node]) == kinds.node.object
-        && graph.strings.get(graph.node_name[node]) == "Object"
+/// Whether `node` is a plain JavaScript object (DevTools' `isPlainJSObject`); `object_names` are the string
+/// indices of `Object` ([`string_indices`]).
+pub fn is_plain_object(graph: &HeapGraph, kinds: &Kinds, object_names: &[StrIdx], node: usize) -> bool {
+    u16::from(graph.node_type[node]) == kinds.node.object && object_names.contains(&graph.node_name[node])
 }
 
 /// Infers interfaces and matches every plain object against them.
 pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
-    let plain_objects: Vec<u32> =
-        (0..graph.n_nodes()).filter(|&n| is_plain_object(graph, kinds, n)).map(|n| n as u32).collect();
+    let object_names = string_indices(graph, "Object");
+    let plain_objects: Vec<u32> = (0..graph.n_nodes())
+        .filter(|&n| is_plain_object(graph, kinds, &object_names, n))
+        .map(|n| n as u32)
+        .collect();
     if plain_objects.is_empty() {
         return Interfaces::default();
     }

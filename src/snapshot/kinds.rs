@@ -1,9 +1,10 @@
 //! The type codes of one snapshot: which `node_type` / `edge_type` value means `hidden`, `object`, `weak`,
 //! and so on. Snapshots list their type names in `meta`, so the codes differ between V8 versions; the
 //! analyses compare against these resolved codes instead of names. A type the snapshot does not list gets a
-//! code no node or edge can have.
+//! code no node or edge can have. Likewise [`string_indices`] resolves a name DevTools compares against to
+//! string indices once, so per-node checks compare integers.
 
-use super::graph::HeapGraph;
+use super::graph::{HeapGraph, StrIdx};
 
 /// A code no `u8` type value equals: the snapshot does not list that type.
 const ABSENT: u16 = u16::MAX;
@@ -88,4 +89,10 @@ impl Kinds {
         let t = u16::from(edge_type);
         t != self.edge.element && t != self.edge.hidden
     }
+}
+
+/// Every index of the snapshot's string table whose text is `text` (V8 writes each string once, so usually
+/// one or none).
+pub fn string_indices(graph: &HeapGraph, text: &str) -> Vec<StrIdx> {
+    (0..graph.strings.len() as u32).map(StrIdx).filter(|&s| graph.strings.get(s) == text).collect()
 }
