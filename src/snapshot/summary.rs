@@ -217,3 +217,28 @@ pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_slices_of_the_full_order() {
+        let retained: Vec<u64> = (0..50u64).map(|n| (n * 7919) % 13).collect();
+        let mut full: Vec<u32> = (0..50).collect();
+        full.sort_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(a.cmp(&b)));
+        for (offset, limit) in [(0, 10), (7, 5), (45, 10), (50, 3), (0, 100)] {
+            let (total, page) = largest_first_page((0..50).rev().collect(), &retained, offset, limit);
+            assert_eq!(total, 50);
+            let end = (offset + limit).min(50);
+            assert_eq!(page, full[offset.min(50)..end], "offset {offset}, limit {limit}");
+        }
+    }
+
+    #[test]
+    fn top_objects_skip_the_root_and_break_ties_by_index() {
+        let retained = [100, 5, 9, 9, 1];
+        assert_eq!(top_objects(&retained, 3), [2, 3, 1]);
+        assert_eq!(top_objects(&retained, usize::MAX), [2, 3, 1, 4]);
+    }
+}
