@@ -84,6 +84,8 @@ pub fn classify(
     let mut by_detached_name: FxHashMap<StrIdx, u32> = FxHashMap::default();
     let mut locations = NodeLocations::new(graph);
     let object_names = string_indices(graph, "Object");
+    // Matches come in node order, as the nodes are visited.
+    let mut interface_matches = interfaces.matches.iter().peekable();
 
     let mut node_class = Vec::with_capacity(graph.n_nodes());
     for node in 0..graph.n_nodes() {
@@ -93,8 +95,8 @@ pub fn classify(
         } else {
             let name = graph.node_name[node];
             let named_class = if is_plain_object(graph, kinds, &object_names, node) {
-                match interfaces.matches.get(&(node as u32)) {
-                    Some(&interface) => interface_classes[interface as usize],
+                match interface_matches.next_if(|&&(matched, _)| matched == node as u32) {
+                    Some(&(_, interface)) => interface_classes[interface as usize],
                     None => builder.own_name(graph, &mut by_name, name),
                 }
             } else if detachedness.has_detached_prefix(graph, kinds, super::graph::NodeIdx(node as u32)) {

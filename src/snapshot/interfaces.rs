@@ -24,8 +24,8 @@ const NO_RANK: u32 = u32::MAX;
 pub struct Interfaces {
     /// Interface names such as `{id, name}`, most common first.
     pub names: Vec<String>,
-    /// For each plain object (by node), the index of its interface in `names`.
-    pub matches: FxHashMap<u32, u32>,
+    /// `(node, interface)` for each plain object that matches one (an index into `names`), in node order.
+    pub matches: Vec<(u32, u32)>,
 }
 
 /// Whether `node` is a plain JavaScript object (DevTools' `isPlainJSObject`); `object_names` are the string
@@ -47,7 +47,7 @@ pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
     let ranks = PropertyRanks::new(graph, kinds, &plain_objects);
     let definitions = infer(graph, kinds, &ranks, &plain_objects);
     let tree = PropertyTree::new(&definitions);
-    let mut matches = FxHashMap::default();
+    let mut matches = Vec::new();
     let mut memo: FxHashMap<Box<[u32]>, Option<u32>> = FxHashMap::default();
     let mut properties = Vec::new();
     for &node in &plain_objects {
@@ -68,7 +68,7 @@ pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
             }
         };
         if let Some(interface) = found {
-            matches.insert(node, interface);
+            matches.push((node, interface));
         }
     }
     Interfaces { names: definitions.into_iter().map(|d| d.name).collect(), matches }
