@@ -11,7 +11,7 @@ use super::ephemeron::WeakMapEdgeNames;
 use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx, StrIdx};
 use super::jsstr::parse_int;
-use super::kinds::Kinds;
+use super::kinds::{string_indices, Kinds};
 use super::shallow::is_user_root;
 
 /// The distance of nodes not reachable from the root.
@@ -28,6 +28,9 @@ pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
     let mut search = Search {
         graph,
         kinds,
+        native_context_names: string_indices(graph, "system / NativeContext"),
+        map_descriptors_names: string_indices(graph, "(map descriptors)"),
+        sloppy_function_map_names: string_indices(graph, "sloppy_function_map"),
         weak_map_names: WeakMapEdgeNames::new(graph),
         pending_weak_map_entries: FxHashSet::default(),
         queue: Vec::with_capacity(graph.n_nodes()),
@@ -53,6 +56,9 @@ pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
 struct Search<'g> {
     graph: &'g HeapGraph,
     kinds: &'g Kinds,
+    native_context_names: Vec<StrIdx>,
+    map_descriptors_names: Vec<StrIdx>,
+    sloppy_function_map_names: Vec<StrIdx>,
     weak_map_names: WeakMapEdgeNames<'g>,
     /// WeakMap entries whose first edge was seen and skipped.
     pending_weak_map_entries: FxHashSet<&'g str>,
@@ -86,16 +92,14 @@ impl<'g> Search<'g> {
     fn node_filter(&self, node: NodeIdx) -> NodeFilter {
         let n = node.0 as usize;
         let node_type = u16::from(self.graph.node_type[n]);
-        if node_type == self.kinds.node.hidden {
-            if self.graph.strings.get(self.graph.node_name[n]) == "system / NativeContext" {
-                return NodeFilter::NativeContext;
-            }
-        } else if node_type == self.kinds.node.array
-            && self.graph.strings.get(self.graph.node_name[n]) == "(map descriptors)"
-        {
-            return NodeFilter::MapDescriptors;
+        let name = self.graph.node_name[n];
+        if node_type == self.kinds.node.hidden && self.native_context_names.contains(&name) {
+            NodeFilter::NativeContext
+        } else if node_type == self.kinds.node.array && self.map_descriptors_names.contains(&name) {
+            NodeFilter::MapDescriptors
+        } else {
+            NodeFilter::Plain
         }
-        NodeFilter::Plain
     }
 
     /// Whether the search may follow edge `i` (not weak, target not yet reached).
@@ -106,7 +110,7 @@ impl<'g> Search<'g> {
         match node_filter {
             NodeFilter::NativeContext => {
                 if self.kinds.edge_has_string_name(edge_type)
-                    && graph.strings.get(StrIdx(name_or_index)) == "sloppy_function_map"
+                    && self.sloppy_function_map_names.contains(&StrIdx(name_or_index))
                 {
                     return false;
                 }
