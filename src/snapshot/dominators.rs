@@ -48,9 +48,11 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     let Numbering { number, mut order, parent, cursor, .. } = numbering;
     let n_reached = order.len();
 
-    // Semi-dominators in reverse DFS order, over the forest of processed vertices (`Link`).
-    drop(cursor);
-    let mut semi: Vec<u32> = (0..n_reached as u32).collect();
+    // Semi-dominators in reverse DFS order, over the forest of processed vertices (`Link`). Every vertex but
+    // the root gets its entry before any is read; the cursor array's memory is reused.
+    let mut semi = cursor;
+    semi.truncate(n_reached);
+    semi[0] = 0;
     let mut forest = vec![Link { ancestor: NONE, label: 0 }; n_reached];
     let mut path = Vec::new();
     for w in (1..n_reached).rev() {
@@ -86,16 +88,17 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     drop(path);
 
     // Immediate dominators: the nearest dominator-tree ancestor of the DFS parent numbered at most the
-    // semi-dominator, in DFS order.
-    let mut idom_number = vec![0u32; n_reached];
+    // semi-dominator, in DFS order. Each one replaces the vertex's semi-dominator, which is read only at that
+    // step (the ancestors visited are earlier, already final).
+    let mut idom_number = semi;
     for w in 1..n_reached {
+        let semi_w = idom_number[w];
         let mut d = parent[w];
-        while d > semi[w] {
+        while d > semi_w {
             d = idom_number[d as usize];
         }
         idom_number[w] = d;
     }
-    drop(semi);
     drop(parent);
 
     // Back to node indices; nodes never reached hang from the root.
