@@ -19,6 +19,16 @@ pub const NO_DISTANCE: i32 = -5;
 /// The distance DevTools gives the root when user roots exist; system-only objects count from here.
 pub const BASE_SYSTEM_DISTANCE: i32 = 100_000_000;
 
+/// A distance as people read it: DevTools counts objects reachable only from system roots from
+/// [`BASE_SYSTEM_DISTANCE`] (shown `system+n`) and gives unreachable ones [`NO_DISTANCE`] (shown `-`).
+pub fn distance_label(distance: i32) -> String {
+    match distance {
+        NO_DISTANCE => "-".to_owned(),
+        d if d >= BASE_SYSTEM_DISTANCE => format!("system+{}", d - BASE_SYSTEM_DISTANCE),
+        d => d.to_string(),
+    }
+}
+
 /// Every node's distance from the roots.
 pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
     let mut distances = vec![NO_DISTANCE; graph.n_nodes()];

@@ -10,6 +10,7 @@ use super::dom::{append, el, set_attr};
 use super::port::Port;
 use super::table::{more_button, number, text, Cell, Table};
 use crate::protocol::{Handle, Query};
+use crate::snapshot::distance::distance_label;
 use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page};
 use crate::units::{format_bytes, format_count};
 use crate::workspace::{Answer, SnapshotInfo};
@@ -137,7 +138,7 @@ fn add_class_row(context: &Context, table: &Table, row: &ClassRow) {
         number(format_count(row.count)),
         number(format_bytes(row.shallow_size as f64)),
         number(format_bytes(row.retained_size as f64)),
-        number(distance(row.distance)),
+        number(distance_label(row.distance)),
     ];
     let (context, class) = (context.clone(), row.clone());
     table.row(cells, Some(Box::new(move || show_class(&context, &class))));
@@ -150,7 +151,7 @@ fn node_cells(row: &NodeRow) -> Vec<Cell> {
         text(format!("{} @{}", shorten(&row.name), row.id)),
         number(format_bytes(row.self_size as f64)),
         number(format_bytes(row.retained_size as f64)),
-        number(distance(row.distance)),
+        number(distance_label(row.distance)),
         text(row.class_name.clone()),
     ]
 }
@@ -183,7 +184,7 @@ fn show_object(context: &Context, node: &NodeRow) {
     fact(&facts, "Type", &node.node_type, "object-type");
     fact(&facts, "Shallow size", &format_bytes(node.self_size as f64), "object-shallow");
     fact(&facts, "Retained size", &format_bytes(node.retained_size as f64), "object-retained");
-    fact(&facts, "Distance", &distance(node.distance), "object-distance");
+    fact(&facts, "Distance", &distance_label(node.distance), "object-distance");
 
     let n = node.node;
     edge_section(context, "Path from a GC root", "path", move |offset| Query::PathToRoot {
@@ -225,16 +226,6 @@ fn add_edge_row(context: &Context, table: &Table, row: &EdgeRow) {
 
 fn clear(element: &HtmlElement) {
     element.set_inner_html("");
-}
-
-/// DevTools' distance as shown: unreachable nodes have none; system-only nodes count from their base.
-fn distance(d: i32) -> String {
-    const SYSTEM_BASE: i32 = 100_000_000;
-    match d {
-        d if d < 0 => "–".to_string(),
-        d if d >= SYSTEM_BASE => format!("{} (system)", d - SYSTEM_BASE),
-        d => d.to_string(),
-    }
 }
 
 /// Long names (strings' contents) are cut for the table; the full text is in the object's view.

@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
+use heapscope::snapshot::distance::distance_label;
 use heapscope::snapshot::parse::parse_reader;
 use heapscope::snapshot::{summary_json, HeapSnapshot, NodeRow};
 use heapscope::units::{format_bytes, format_count};
@@ -87,7 +88,7 @@ fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: us
             bytes(class.retained_size),
             bytes(class.shallow_size),
             format_count(class.count),
-            distance_text(class.distance),
+            distance_label(class.distance),
             class_label(&class.key, &class.name)
         )?;
     }
@@ -120,7 +121,7 @@ pub fn write_node_row(out: &mut impl Write, node: &NodeRow, prefix: &str) -> std
         "  {:>10}  {:>10}  {:>9}  {prefix}{} @{}",
         bytes(node.retained_size),
         bytes(node.self_size),
-        distance_text(node.distance),
+        distance_label(node.distance),
         node_label(node),
         node.id
     )
@@ -135,17 +136,6 @@ fn node_label(node: &NodeRow) -> String {
         node.class_name.clone()
     } else {
         format!("{} {:?}", node.class_name, name)
-    }
-}
-
-/// DevTools shows distances of objects reachable only from system roots from a base of 100 000 000, and
-/// unreachable ones as -5; people read `system+n` and `-`.
-fn distance_text(distance: i32) -> String {
-    use heapscope::snapshot::distance::{BASE_SYSTEM_DISTANCE, NO_DISTANCE};
-    match distance {
-        NO_DISTANCE => "-".to_owned(),
-        d if d >= BASE_SYSTEM_DISTANCE => format!("system+{}", d - BASE_SYSTEM_DISTANCE),
-        d => d.to_string(),
     }
 }
 
