@@ -7,11 +7,11 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const EXAMPLE: &[u8] = include_bytes!("../www/example/steady-1.heapsnapshot.gz");
+const EXAMPLE: &[u8] = include_bytes!("../www/example/mapcache-2.heapsnapshot.gz");
 
 fn open_in_chunks(chunk_bytes: usize) -> FileInfo {
     let mut workspace = Workspace::new();
-    workspace.open(1, "steady-1.heapsnapshot.gz", EXAMPLE.len() as u64);
+    workspace.open(1, "mapcache-2.heapsnapshot.gz", EXAMPLE.len() as u64);
     let mut last_done = 0;
     for chunk in EXAMPLE.chunks(chunk_bytes) {
         let progress = workspace.feed(1, chunk).expect("the example reads");

@@ -5,7 +5,7 @@
 // pass through here: user files are read from disk.
 const CACHE = 'heapscope-app-v1';
 const UNNAMED_FILES = ['./worker_loader.js', './worker.js', './worker_bg.wasm', './manifest.webmanifest', './icon.svg',
-  './example/steady-1.heapsnapshot.gz'];
+  './example/mapcache-2.heapsnapshot.gz'];
 
 self.addEventListener('install', (event) => event.waitUntil((async () => {
   const cache = await caches.open(CACHE);

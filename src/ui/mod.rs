@@ -28,7 +28,7 @@ use port::Port;
 /// Where Trunk puts the worker's loader (see `index.html`).
 const WORKER_URL: &str = "./worker_loader.js";
 /// The snapshot behind the "Open example" button, bundled with the app.
-const EXAMPLE_URL: &str = "./example/steady-1.heapsnapshot.gz";
+const EXAMPLE_URL: &str = "./example/mapcache-2.heapsnapshot.gz";
 
 /// The page's state: the channel to the worker and the cards of opened files.
 struct App {

@@ -27,7 +27,7 @@ test('Open example shows the example snapshot node count, with no errors and no 
   const { page, problems } = await openApp(browser, origin);
   await page.click('#open-example');
   const nodes = await shownCount(page, 'node-count');
-  const oracle = readOracle('steady').files.find((f) => f.file === 'steady-1.heapsnapshot').devtools;
+  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
   assert.equal(nodes, oracle.node_count);
   assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -39,8 +39,8 @@ test('Open example shows the example snapshot node count, with no errors and no 
 
 test('a dropped corpus snapshot shows its node count', async () => {
   const { page, problems } = await openApp(browser, origin);
-  await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
-  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  await dropFixture(page, 'snapshots/listeners-2.heapsnapshot.gz');
+  const oracle = readOracle('listeners').files.find((f) => f.file === 'listeners-2.heapsnapshot').devtools;
   assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
   assert.match(await page.locator('.file-card >> nth=0 >> [data-field="node-fields"]').textContent(), /^type, name, id/);
   // The Summary comes 100 classes at a time; "Show more" asks the worker for the next page.
