@@ -11,40 +11,27 @@ use super::kinds::Kinds;
 
 /// One bit per edge: set when the edge counts for dominators.
 pub fn essential_edges(graph: &HeapGraph, kinds: &Kinds, page_owned: &BitSet) -> BitSet {
-    let mut essential = BitSet::new(graph.n_edges());
     let mut weak_map_names = WeakMapEdgeNames::new(graph);
+    // Edges are visited in order, so the set is written a word at a time.
+    let mut words = BitSet::word_writer(graph.n_edges());
     for node in 0..graph.n_nodes() as u32 {
         let from = NodeIdx(node);
-        let from_owned = page_owned.contains(node as usize);
+        // Only edges from a node that is not page-owned can be dropped for pointing into the page.
+        let checks_owned_target = from != ROOT && !page_owned.contains(node as usize);
         for e in graph.edges_of(from) {
             let i = e as usize;
             let edge_type = u16::from(graph.edge_type[i]);
-            if edge_type == kinds.edge.internal {
-                let is_table_edge =
-                    weak_map_names.get(StrIdx(graph.edge_name_or_index[i])).is_some_and(|name| {
-                        name.table_id.parse::<u64>() == Ok(u64::from(graph.node_id[node as usize]))
-                    });
-                if is_table_edge {
-                    continue;
-                }
-            }
-            if edge_type == kinds.edge.weak {
-                continue;
-            }
             let to = graph.edge_to[i];
-            if to == from {
-                continue;
-            }
-            if from != ROOT {
-                if edge_type == kinds.edge.shortcut {
-                    continue;
-                }
-                if page_owned.contains(to.0 as usize) && !from_owned {
-                    continue;
-                }
-            }
-            essential.insert(i);
+            let counts = edge_type != kinds.edge.weak
+                && to != from
+                && (from == ROOT || edge_type != kinds.edge.shortcut)
+                && !(checks_owned_target && page_owned.contains(to.0 as usize))
+                && !(edge_type == kinds.edge.internal
+                    && weak_map_names.get(StrIdx(graph.edge_name_or_index[i])).is_some_and(|name| {
+                        name.table_id.parse::<u64>() == Ok(u64::from(graph.node_id[node as usize]))
+                    }));
+            words.push(counts);
         }
     }
-    essential
+    words.finish()
 }

@@ -4,6 +4,7 @@
 //! an object's backing store counts as part of the object. Totals do not change; the Summary then skips the
 //! nodes left at 0. Owners that are synthetic (or the root) keep nothing.
 
+use super::bitset::BitSet;
 use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx};
 use super::kinds::Kinds;
@@ -30,6 +31,9 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
         return;
     }
     let n_nodes = graph.n_nodes();
+    // Only nodes that can be owned ever change owner; the set (a bit per node, cache-resident) spares the
+    // spreading a read of the large `owners` column for every edge into any other node.
+    let mut ownable = BitSet::new(n_nodes);
     let owners: Vec<u32> = (0..n_nodes)
         .map(|node| {
             let node_type = u16::from(graph.node_type[node]);
@@ -38,6 +42,7 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
                 || (node_type == kinds.node.native
                     && graph.strings.get(graph.node_name[node]) == "system / ExternalStringData");
             if can_be_owned {
+                ownable.insert(node);
                 UNVISITED
             } else {
                 node as u32
@@ -47,7 +52,7 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
     // A monotone fixpoint (unvisited → one owner → several owners), so the visiting order does not matter:
     // every self-owned node spreads its ownership once, in node order, then the owned nodes whose owner
     // changed spread theirs.
-    let mut spread = Spread { graph, weak: kinds.edge.weak, owners, worklist: Vec::new() };
+    let mut spread = Spread { graph, weak: kinds.edge.weak, ownable, owners, worklist: Vec::new() };
     for node in 0..n_nodes as u32 {
         if spread.owners[node as usize] == node {
             spread.from(node);
@@ -77,6 +82,8 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
 struct Spread<'g> {
     graph: &'g HeapGraph,
     weak: u16,
+    /// The nodes that can be owned; every other node owns itself for good.
+    ownable: BitSet,
     /// Per node: its owner, [`UNVISITED`] or [`MULTIPLE_OWNERS`].
     owners: Vec<u32>,
     /// Owned nodes whose owner changed and must spread it again.
@@ -92,6 +99,9 @@ impl Spread<'_> {
                 continue;
             }
             let target = self.graph.edge_to[e as usize].0;
+            if !self.ownable.contains(target as usize) {
+                continue;
+            }
             let current = self.owners[target as usize];
             if current == UNVISITED {
                 self.owners[target as usize] = owner;
