@@ -16,6 +16,7 @@ use heapscope::snapshot::detachedness::propagate;
 use heapscope::snapshot::distance::distances;
 use heapscope::snapshot::dominators::dominator_tree;
 use heapscope::snapshot::essential::essential_edges;
+use heapscope::snapshot::essential::CountedEdges;
 use heapscope::snapshot::flags::{page_owned_nodes, ROOT};
 use heapscope::snapshot::graph::HeapGraph;
 use heapscope::snapshot::interfaces::infer_and_match;
@@ -85,7 +86,10 @@ fn stages(c: &mut Criterion) {
         });
         group.finish();
 
-        let counted = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
+        let mut graph = graph;
+        let by_edge = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
+        let by_slot = graph.build_retainers_carrying(&by_edge);
+        let counted = CountedEdges { by_edge, by_slot };
         let mut group = c.benchmark_group("dominators");
         group.sample_size(10);
         group.bench_function(id("dominator_tree"), |b| b.iter(|| dominator_tree(&graph, &counted, ROOT)));

@@ -10,6 +10,7 @@
 
 use heapscope::snapshot::bitset::BitSet;
 use heapscope::snapshot::dominators::dominator_tree;
+use heapscope::snapshot::essential::CountedEdges;
 use heapscope::snapshot::flags::ROOT;
 use heapscope::snapshot::graph::{HeapGraph, NodeIdx, StrIdx};
 use heapscope::snapshot::retained::retained_sizes;
@@ -59,8 +60,8 @@ fn graph(sizes: &[u32], names: &[u32], edges: &[(u32, u32, u8)]) -> HeapGraph {
 
 /// Which edges retain, by DevTools' rules for these edge types: not weak, not self edges, no shortcuts but
 /// the root's, and nothing from outside the page into it (the page: what the root's shortcuts reach without
-/// weak edges).
-fn counted_edges(g: &HeapGraph) -> BitSet {
+/// weak edges). Builds the retainer index carrying them.
+fn counted_edges(g: &mut HeapGraph) -> CountedEdges {
     let n = g.n_nodes();
     let mut page = vec![false; n];
     let mut stack: Vec<u32> = g
@@ -89,7 +90,8 @@ fn counted_edges(g: &HeapGraph) -> BitSet {
             }
         }
     }
-    counted
+    let by_slot = g.build_retainers_carrying(&counted);
+    CountedEdges { by_edge: counted, by_slot }
 }
 
 /// Dominator sets by the reference definition: `dom[v][u]` is true when `u` dominates `v`.
@@ -214,8 +216,9 @@ proptest! {
     #[test]
     fn dominators_and_retained_sizes_match_the_definition((sizes, names, edges) in arbitrary_graph()) {
         let g = graph(&sizes, &names, &edges);
-        let counted = counted_edges(&g);
-        let dom = naive_dominators(&g, &counted);
+        let mut g = g;
+        let counted = counted_edges(&mut g);
+        let dom = naive_dominators(&g, &counted.by_edge);
         let tree = dominator_tree(&g, &counted, ROOT);
         for v in 0..g.n_nodes() {
             prop_assert_eq!(tree.idom[v] as usize, naive_idom(&dom, v), "idom of node {}", v);
@@ -225,8 +228,9 @@ proptest! {
 
     #[test]
     fn analysis_matches_the_definition((sizes, names, edges) in arbitrary_graph()) {
-        let g = graph(&sizes, &names, &edges);
-        let dom = naive_dominators(&g, &counted_edges(&g));
+        let mut g = graph(&sizes, &names, &edges);
+        let counted = counted_edges(&mut g);
+        let dom = naive_dominators(&g, &counted.by_edge);
         let retained = naive_retained(&dom, &sizes);
         let snapshot = HeapSnapshot::analyze(g);
         for (v, &retained_size) in retained.iter().enumerate() {
@@ -257,8 +261,9 @@ fn chain(n: u32) -> HeapGraph {
 #[test]
 fn ten_million_node_chain_has_a_chain_of_dominators() {
     let n = 10_000_000;
-    let g = chain(n);
-    let tree = dominator_tree(&g, &counted_edges(&g), ROOT);
+    let mut g = chain(n);
+    let counted = counted_edges(&mut g);
+    let tree = dominator_tree(&g, &counted, ROOT);
     assert!(
         (1..n as usize).all(|v| tree.idom[v] as usize == v - 1),
         "each node dominated by its predecessor"

@@ -162,9 +162,10 @@ fn assert_retainers_are_the_reversed_edges(name: &str, graph: &mut HeapGraph) {
     let mut seen = vec![false; graph.n_edges()];
     for node in 0..graph.n_nodes() as u32 {
         let node = NodeIdx(node);
-        let edges = graph.retainers_of(node);
-        assert!(edges.windows(2).all(|w| w[0] < w[1]), "{name}: retainers of {node:?} in edge order");
-        for (&edge, &owner) in edges.iter().zip(graph.retaining_nodes_of(node)) {
+        let retainers: Vec<_> = graph.retainer_edges(node).collect();
+        assert_eq!(retainers.len(), graph.retainer_slots(node).len(), "{name}: every slot has its edge");
+        assert!(retainers.windows(2).all(|w| w[0].0 < w[1].0), "{name}: retainers of {node:?} in edge order");
+        for (edge, owner) in retainers {
             assert_eq!(graph.edge_to[edge.0 as usize], node, "{name}");
             assert!(graph.edges_of(owner).contains(&edge.0), "{name}: {owner:?} owns {edge:?}");
             assert!(!std::mem::replace(&mut seen[edge.0 as usize], true), "{name}: {edge:?} listed twice");
@@ -378,13 +379,14 @@ fn retainers_group_edges_by_target() {
     assert!(!graph.has_retainers());
     graph.build_retainers();
     assert_eq!(graph.first_retainer, [0, 0, 1, 3]);
+    use heapscope::snapshot::graph::EdgeIdx;
     assert_eq!(
-        graph.retainers_of(NodeIdx(2)),
-        [heapscope::snapshot::graph::EdgeIdx(1), heapscope::snapshot::graph::EdgeIdx(2)]
+        graph.retainer_edges(NodeIdx(2)).collect::<Vec<_>>(),
+        [(EdgeIdx(1), NodeIdx(0)), (EdgeIdx(2), NodeIdx(1))]
     );
     assert_eq!(graph.retainer_node, [NodeIdx(0), NodeIdx(0), NodeIdx(1)]);
     assert_eq!(graph.retaining_nodes_of(NodeIdx(2)), [NodeIdx(0), NodeIdx(1)]);
-    assert!(graph.retainers_of(NodeIdx(0)).is_empty());
+    assert_eq!(graph.retainer_edges(NodeIdx(0)).count(), 0);
 }
 
 #[test]

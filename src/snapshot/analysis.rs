@@ -14,7 +14,7 @@ use super::classes::{classify, ClassTable};
 use super::detachedness::{propagate, Detachedness};
 use super::distance::distances;
 use super::dominators::dominator_tree;
-use super::essential::essential_edges;
+use super::essential::{essential_edges, CountedEdges};
 use super::flags::{page_owned_nodes, ROOT};
 use super::graph::{HeapGraph, NodeIdx};
 use super::interfaces::infer_and_match;
@@ -81,11 +81,12 @@ impl HeapSnapshot {
         // The order keeps peak memory low: the dominator tree's scratch arrays are gone before the per-node
         // results that outlive the analysis are allocated, and the Summary's scratch before the distances.
         progress(AnalysisPhase::Retainers);
-        graph.build_retainers();
         let kinds = Kinds::of(&graph);
+        let by_edge = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
+        let by_slot = graph.build_retainers_carrying(&by_edge);
+        let counted_edges = CountedEdges { by_edge, by_slot };
 
         progress(AnalysisPhase::Dominators);
-        let counted_edges = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
         reattribute(&mut graph, &kinds);
         let tree = dominator_tree(&graph, &counted_edges, ROOT);
         drop(counted_edges);

@@ -8,6 +8,7 @@
 //! each other) are children of the root and dominate nothing.
 
 use super::bitset::BitSet;
+use super::essential::CountedEdges;
 use super::graph::{HeapGraph, NodeIdx};
 
 const NONE: u32 = u32::MAX;
@@ -21,8 +22,9 @@ pub struct DominatorTree {
     pub order: Vec<u32>,
 }
 
-/// Computes the dominator tree of `graph` from `root`, following only edges in `counted`.
-pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> DominatorTree {
+/// Computes the dominator tree of `graph` from `root`, following only edges in `counted`. The retainer
+/// index must have been built with `counted.by_slot`.
+pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) -> DominatorTree {
     let n_nodes = graph.n_nodes();
     if n_nodes == 0 {
         return DominatorTree { idom: Vec::new(), order: Vec::new() };
@@ -31,7 +33,7 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     // read in order rather than scattered over the node order.
     let mut numbering = Numbering {
         graph,
-        counted,
+        counted: &counted.by_edge,
         number: vec![NONE; n_nodes],
         order: Vec::with_capacity(n_nodes),
         parent: Vec::with_capacity(n_nodes),
@@ -40,7 +42,8 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
     numbering.search_from(root.0, 0);
     if numbering.order.len() < n_nodes {
         for node in 0..n_nodes as u32 {
-            if numbering.number[node as usize] == NONE && !has_counted_retainer(graph, counted, node) {
+            if numbering.number[node as usize] == NONE && !has_counted_retainer(graph, &counted.by_slot, node)
+            {
                 numbering.search_from(node, 0);
             }
         }
@@ -66,11 +69,11 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
         }
         let mut best = w as u32;
         let mut has_counted_pred = false;
-        for (&e, &from) in graph.retainer_edge[retainers.clone()].iter().zip(&graph.retainer_node[retainers])
-        {
-            if !counted.contains(e.0 as usize) {
+        for slot in retainers {
+            if !counted.by_slot.contains(slot) {
                 continue;
             }
+            let from = graph.retainer_node[slot];
             has_counted_pred = true;
             let v = number[from.0 as usize];
             if v == NONE {
@@ -119,8 +122,8 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &BitSet, root: NodeIdx) -> Dom
 }
 
 /// Whether any counted edge points at `node`.
-fn has_counted_retainer(graph: &HeapGraph, counted: &BitSet, node: u32) -> bool {
-    graph.retainers_of(NodeIdx(node)).iter().any(|e| counted.contains(e.0 as usize))
+fn has_counted_retainer(graph: &HeapGraph, counted_slots: &BitSet, node: u32) -> bool {
+    graph.retainer_slots(NodeIdx(node)).any(|slot| counted_slots.contains(slot))
 }
 
 /// A processed vertex in the forest the semi-dominator pass builds: its (compressed) ancestor, NONE until

@@ -9,6 +9,14 @@ use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx, StrIdx};
 use super::kinds::Kinds;
 
+/// The edges that count, as edge indices (for walking edges forwards) and as retainer slots (for walking
+/// them backwards; see [`HeapGraph::build_retainers_carrying`]).
+#[derive(Debug, Clone)]
+pub struct CountedEdges {
+    pub by_edge: BitSet,
+    pub by_slot: BitSet,
+}
+
 /// One bit per edge: set when the edge counts for dominators.
 pub fn essential_edges(graph: &HeapGraph, kinds: &Kinds, page_owned: &BitSet) -> BitSet {
     let mut weak_map_names = WeakMapEdgeNames::new(graph);

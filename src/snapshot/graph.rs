@@ -3,7 +3,8 @@
 //! Nodes and edges are struct-of-arrays indexed by [`NodeIdx`] and [`EdgeIdx`] (`u32`, the position of the
 //! node or edge in the snapshot, not V8's node `id`). Outgoing edges are stored in CSR form: the edges of node
 //! `n` are `first_edge[n]..first_edge[n + 1]`. The reverse (retainer) index is built once by
-//! [`HeapGraph::build_retainers`]. Strings stay in the snapshot's own table and are referred to by [`StrIdx`].
+//! [`HeapGraph::build_retainers`]: it keeps each retainer's owner only (the edge itself is found again in the
+//! owner's edges when a query asks), which saves a `u32` per edge and a column to scatter. Strings stay in the snapshot's own table and are referred to by [`StrIdx`].
 //! Rare data lives in side tables: self sizes of 4 GiB or more, trace node ids (absent unless the snapshot
 //! was taken with allocation tracking). This module owns the storage only; the parser fills it and the
 //! analyses read it.
@@ -11,6 +12,8 @@
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
+
+use super::bitset::BitSet;
 
 /// Index of a node in the snapshot's node order (node 0 is the synthetic root).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -116,12 +119,10 @@ pub struct HeapGraph {
     pub edge_name_or_index: Vec<u32>,
     pub edge_to: Vec<NodeIdx>,
 
-    /// CSR offsets into `retainer_edge`, length `n_nodes + 1`; empty until `build_retainers`.
+    /// CSR offsets into `retainer_node`, length `n_nodes + 1`; empty until `build_retainers`.
     pub first_retainer: Vec<u32>,
-    /// Edge indices grouped by target node, each group in edge order; empty until `build_retainers`.
-    pub retainer_edge: Vec<EdgeIdx>,
-    /// The node owning `retainer_edge[slot]`, slot by slot (so reverse walks read it sequentially); empty
-    /// until `build_retainers`.
+    /// The owners of the edges into each node ("retainer slots"), grouped by target node, each group in edge
+    /// order (so an owner's edges into one node are side by side); empty until `build_retainers`.
     pub retainer_node: Vec<NodeIdx>,
 
     pub strings: StringTable,
@@ -185,7 +186,6 @@ impl HeapGraph {
             + bytes(&self.edge_name_or_index)
             + bytes(&self.edge_to)
             + bytes(&self.first_retainer)
-            + bytes(&self.retainer_edge)
             + bytes(&self.retainer_node)
             + self.strings.heap_bytes()
             + bytes(&self.locations)
@@ -196,8 +196,8 @@ impl HeapGraph {
         self.first_retainer.len() == self.n_nodes() + 1
     }
 
-    /// The retainer slots of `node` (indices into `retainer_edge` and `retainer_node`); empty until
-    /// [`HeapGraph::build_retainers`] ran.
+    /// The retainer slots of `node` (indices into `retainer_node`); empty until [`HeapGraph::build_retainers`]
+    /// ran.
     pub fn retainer_slots(&self, node: NodeIdx) -> Range<usize> {
         let n = node.0 as usize;
         match (self.first_retainer.get(n), self.first_retainer.get(n + 1)) {
@@ -206,22 +206,33 @@ impl HeapGraph {
         }
     }
 
-    /// The edges pointing at `node`; empty until [`HeapGraph::build_retainers`] ran.
-    pub fn retainers_of(&self, node: NodeIdx) -> &[EdgeIdx] {
-        &self.retainer_edge[self.retainer_slots(node)]
-    }
-
-    /// The nodes owning the edges pointing at `node`, in the same order as [`HeapGraph::retainers_of`].
+    /// The nodes owning the edges pointing at `node`, in edge order, one per edge.
     pub fn retaining_nodes_of(&self, node: NodeIdx) -> &[NodeIdx] {
         &self.retainer_node[self.retainer_slots(node)]
     }
 
-    /// Builds `first_retainer`, `retainer_edge` and `retainer_node` (a counting sort of edges by target).
-    /// Does nothing when already built. O(nodes + edges), no allocation besides the three columns.
+    /// The edges pointing at `node`, each with its owner, in edge order; empty until
+    /// [`HeapGraph::build_retainers`] ran. Each distinct owner's edges are scanned once, so a page of
+    /// retainers costs at most one pass over the edges.
+    pub fn retainer_edges(&self, node: NodeIdx) -> RetainerEdges<'_> {
+        RetainerEdges { graph: self, node, slots: self.retainer_slots(node), owner: None, next_edge: 0 }
+    }
+
+    /// Builds `first_retainer` and `retainer_node` (a counting sort of edges by target). Does nothing when
+    /// already built. O(nodes + edges), no allocation besides the two columns.
     pub fn build_retainers(&mut self) {
-        if self.has_retainers() {
-            return;
+        if !self.has_retainers() {
+            self.index_retainers(None);
         }
+    }
+
+    /// Builds the retainer index (again, if it was built) and returns `edge_set`, a set of edge indices, as
+    /// a set of the retainer slots of those edges: the index has no edge column to look them up by later.
+    pub fn build_retainers_carrying(&mut self, edge_set: &BitSet) -> BitSet {
+        self.index_retainers(Some(edge_set))
+    }
+
+    fn index_retainers(&mut self, carried: Option<&BitSet>) -> BitSet {
         let n_nodes = self.n_nodes();
         // Counting sort without scratch: first_retainer[t] first counts the edges into t, then (prefix sum)
         // the end of t's group; walking the edges backwards and decrementing leaves it at the group's start,
@@ -234,19 +245,59 @@ impl HeapGraph {
             first_retainer[i] += first_retainer[i - 1];
         }
         first_retainer[n_nodes] = self.n_edges() as u32;
-        let mut retainer_edge = vec![EdgeIdx(0); self.n_edges()];
         let mut retainer_node = vec![NodeIdx(0); self.n_edges()];
+        let mut carried_by_slot = BitSet::new(if carried.is_some() { self.n_edges() } else { 0 });
         for owner in (0..n_nodes).rev() {
             let owner = NodeIdx(owner as u32);
             for edge in self.edges_of(owner).rev() {
                 let slot = &mut first_retainer[self.edge_to[edge as usize].0 as usize];
                 *slot -= 1;
-                retainer_edge[*slot as usize] = EdgeIdx(edge);
                 retainer_node[*slot as usize] = owner;
+                if carried.is_some_and(|set| set.contains(edge as usize)) {
+                    carried_by_slot.insert(*slot as usize);
+                }
             }
         }
         self.first_retainer = first_retainer;
-        self.retainer_edge = retainer_edge;
         self.retainer_node = retainer_node;
+        carried_by_slot
+    }
+}
+
+/// The edges into one node with their owners (see [`HeapGraph::retainer_edges`]).
+pub struct RetainerEdges<'g> {
+    graph: &'g HeapGraph,
+    node: NodeIdx,
+    slots: Range<usize>,
+    /// The owner whose edges are being scanned, and the next of its edges to look at.
+    owner: Option<NodeIdx>,
+    next_edge: u32,
+}
+
+impl Iterator for RetainerEdges<'_> {
+    type Item = (EdgeIdx, NodeIdx);
+
+    fn next(&mut self) -> Option<(EdgeIdx, NodeIdx)> {
+        let owner = self.graph.retainer_node[self.slots.next()?];
+        if self.owner != Some(owner) {
+            self.owner = Some(owner);
+            self.next_edge = self.graph.first_edge[owner.0 as usize];
+        }
+        // An owner's edges into the node fill consecutive slots in edge order, so the scan resumes where the
+        // previous slot's edge was found.
+        let end = self.graph.first_edge[owner.0 as usize + 1];
+        while self.next_edge < end {
+            let edge = self.next_edge;
+            self.next_edge += 1;
+            if self.graph.edge_to[edge as usize] == self.node {
+                return Some((EdgeIdx(edge), owner));
+            }
+        }
+        // Unreachable for an index built from these edges.
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.slots.len()))
     }
 }

@@ -10,7 +10,7 @@ use super::queries::{EdgeRow, Page};
 
 impl HeapSnapshot {
     /// The edges of a shortest path from the root to `node`, root first; `None` when `node` is not reachable
-    /// from the root. Each step costs a scan of one node's retainers.
+    /// from the root. Each step scans one node's retainers (and their owners' edges, to find the edges).
     pub fn path_to_root_edges(&self, node: NodeIdx) -> Option<Vec<EdgeIdx>> {
         if node.0 as usize >= self.n_nodes() || self.distance(node) == NO_DISTANCE {
             return None;
@@ -24,22 +24,19 @@ impl HeapSnapshot {
             // User roots got distance 1 straight from the root's edges, whatever their type.
             let root_edge_is_enough = distance == 1 || distance == root_distance + 1;
             let mut weak_root_edge = None;
-            let slots = self.graph.retainer_slots(current);
-            let step = slots.clone().find(|&slot| {
-                let from = self.graph.retainer_node[slot];
-                let e = self.graph.retainer_edge[slot];
-                let is_weak = u16::from(self.graph.edge_type[e.0 as usize]) == weak;
+            let step = self.graph.retainer_edges(current).find(|&(edge, from)| {
+                let is_weak = u16::from(self.graph.edge_type[edge.0 as usize]) == weak;
                 if from == ROOT {
                     if is_weak && distance == 1 {
-                        weak_root_edge.get_or_insert(slot);
+                        weak_root_edge.get_or_insert((edge, from));
                     }
                     return root_edge_is_enough && !is_weak;
                 }
                 !is_weak && self.distance(from) == distance - 1 && self.distance(from) != NO_DISTANCE
             });
-            let slot = step.or(weak_root_edge)?;
-            path.push(self.graph.retainer_edge[slot]);
-            current = self.graph.retainer_node[slot];
+            let (edge, from) = step.or(weak_root_edge)?;
+            path.push(edge);
+            current = from;
             if path.len() > self.n_nodes() {
                 return None;
             }

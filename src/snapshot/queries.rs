@@ -176,15 +176,16 @@ impl HeapSnapshot {
 
     /// The edges pointing at `node` (weak ones included, with their type), in snapshot order.
     pub fn retainers(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<EdgeRow> {
-        let slots = self.graph.retainer_slots(node);
-        let total = slots.len();
-        let start = slots.start + offset.min(total);
-        let end = start.saturating_add(limit).min(slots.end);
+        let total = self.graph.retainer_slots(node).len();
         Page {
             offset,
             total,
-            rows: (start..end)
-                .map(|slot| self.edge_row(self.graph.retainer_edge[slot], self.graph.retainer_node[slot]))
+            rows: self
+                .graph
+                .retainer_edges(node)
+                .skip(offset)
+                .take(limit)
+                .map(|(edge, owner)| self.edge_row(edge, owner))
                 .collect(),
         }
     }

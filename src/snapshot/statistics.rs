@@ -76,7 +76,7 @@ fn js_array_size(graph: &HeapGraph, kinds: &Kinds, elements: &[StrIdx], array: N
             continue;
         }
         let elements = graph.edge_to[e];
-        if graph.retainers_of(elements).len() == 1 {
+        if graph.retainer_slots(elements).len() == 1 {
             size += graph.self_size(elements);
         }
         break;
