@@ -23,6 +23,7 @@ use heapscope::snapshot::interfaces::infer_and_match;
 use heapscope::snapshot::kinds::Kinds;
 use heapscope::snapshot::parse::SnapshotParser;
 use heapscope::snapshot::retained::retained_sizes;
+use heapscope::snapshot::scratch::ColumnPool;
 use heapscope::snapshot::shallow::reattribute;
 use heapscope::snapshot::summary::{class_retained_sizes, summarize};
 use heapscope::snapshot::{summary_json, HeapSnapshot};
@@ -63,7 +64,7 @@ fn prepared(text: &[u8]) -> (HeapGraph, Kinds) {
     let mut graph = parse(text);
     graph.build_retainers();
     let kinds = Kinds::of(&graph);
-    reattribute(&mut graph, &kinds);
+    reattribute(&mut graph, &kinds, &mut ColumnPool::default());
     (graph, kinds)
 }
 
@@ -92,18 +93,24 @@ fn stages(c: &mut Criterion) {
         let counted = CountedEdges { by_edge, by_slot };
         let mut group = c.benchmark_group("dominators");
         group.sample_size(10);
-        group.bench_function(id("dominator_tree"), |b| b.iter(|| dominator_tree(&graph, &counted, ROOT)));
+        group.bench_function(id("dominator_tree"), |b| {
+            b.iter(|| dominator_tree(&graph, &counted, ROOT, &mut ColumnPool::default()))
+        });
         group.finish();
 
-        let tree = dominator_tree(&graph, &counted, ROOT);
+        let tree = dominator_tree(&graph, &counted, ROOT, &mut ColumnPool::default());
         let mut group = c.benchmark_group("retained");
         group.sample_size(10);
-        group.bench_function(id("retained_sizes"), |b| b.iter(|| retained_sizes(&graph, &tree)));
+        group.bench_function(id("retained_sizes"), |b| {
+            b.iter(|| retained_sizes(&graph, &tree, &mut ColumnPool::default()))
+        });
         group.finish();
 
         let mut group = c.benchmark_group("distances");
         group.sample_size(10);
-        group.bench_function(id("distances"), |b| b.iter(|| distances(&graph, &kinds)));
+        group.bench_function(id("distances"), |b| {
+            b.iter(|| distances(&graph, &kinds, &mut ColumnPool::default()))
+        });
         group.finish();
 
         let detachedness = propagate(&mut graph.clone(), &kinds);
@@ -112,19 +119,22 @@ fn stages(c: &mut Criterion) {
         group.bench_function(id("interfaces"), |b| b.iter(|| infer_and_match(&graph, &kinds)));
         let interfaces = infer_and_match(&graph, &kinds);
         group.bench_function(id("classify"), |b| {
-            b.iter(|| classify(&graph, &kinds, &detachedness, &interfaces))
+            b.iter(|| classify(&graph, &kinds, &detachedness, &interfaces, &mut ColumnPool::default()))
         });
         group.finish();
 
-        let retained = retained_sizes(&graph, &tree);
-        let node_distances = distances(&graph, &kinds);
-        let classes = classify(&graph, &kinds, &detachedness, &interfaces);
+        let retained = retained_sizes(&graph, &tree, &mut ColumnPool::default());
+        let node_distances = distances(&graph, &kinds, &mut ColumnPool::default());
+        let classes = classify(&graph, &kinds, &detachedness, &interfaces, &mut ColumnPool::default());
         let mut group = c.benchmark_group("summary");
         group.sample_size(10);
         group.bench_function(id("class_retained_sizes"), |b| {
-            b.iter(|| class_retained_sizes(&graph, &classes, &retained, &tree.idom, Vec::new()))
+            b.iter(|| {
+                class_retained_sizes(&graph, &classes, &retained, &tree.idom, &mut ColumnPool::default())
+            })
         });
-        let class_retained = class_retained_sizes(&graph, &classes, &retained, &tree.idom, Vec::new());
+        let class_retained =
+            class_retained_sizes(&graph, &classes, &retained, &tree.idom, &mut ColumnPool::default());
         group.bench_function(id("summarize"), |b| {
             b.iter(|| summarize(&graph, &classes, &node_distances, &class_retained))
         });

@@ -14,6 +14,7 @@ use heapscope::snapshot::essential::CountedEdges;
 use heapscope::snapshot::flags::ROOT;
 use heapscope::snapshot::graph::{HeapGraph, NodeIdx, StrIdx};
 use heapscope::snapshot::retained::retained_sizes;
+use heapscope::snapshot::scratch::ColumnPool;
 use heapscope::snapshot::HeapSnapshot;
 use proptest::prelude::*;
 
@@ -219,11 +220,11 @@ proptest! {
         let mut g = g;
         let counted = counted_edges(&mut g);
         let dom = naive_dominators(&g, &counted.by_edge);
-        let tree = dominator_tree(&g, &counted, ROOT);
+        let tree = dominator_tree(&g, &counted, ROOT, &mut ColumnPool::default());
         for v in 0..g.n_nodes() {
             prop_assert_eq!(tree.idom[v] as usize, naive_idom(&dom, v), "idom of node {}", v);
         }
-        prop_assert_eq!(retained_sizes(&g, &tree), naive_retained(&dom, &sizes));
+        prop_assert_eq!(retained_sizes(&g, &tree, &mut ColumnPool::default()), naive_retained(&dom, &sizes));
     }
 
     #[test]
@@ -263,12 +264,12 @@ fn ten_million_node_chain_has_a_chain_of_dominators() {
     let n = 10_000_000;
     let mut g = chain(n);
     let counted = counted_edges(&mut g);
-    let tree = dominator_tree(&g, &counted, ROOT);
+    let tree = dominator_tree(&g, &counted, ROOT, &mut ColumnPool::default());
     assert!(
         (1..n as usize).all(|v| tree.idom[v] as usize == v - 1),
         "each node dominated by its predecessor"
     );
-    let retained = retained_sizes(&g, &tree);
+    let retained = retained_sizes(&g, &tree, &mut ColumnPool::default());
     assert_eq!(retained[1], u64::from(n) - 1);
     assert_eq!(retained[n as usize - 1], 1);
 }

@@ -20,6 +20,7 @@ use super::graph::{HeapGraph, NodeIdx};
 use super::interfaces::infer_and_match;
 use super::kinds::Kinds;
 use super::retained::retained_sizes;
+use super::scratch::ColumnPool;
 use super::shallow::reattribute;
 use super::statistics::{statistics, Statistics};
 use super::summary::{class_retained_sizes, summarize, ClassSummary};
@@ -78,8 +79,10 @@ impl HeapSnapshot {
         mut graph: HeapGraph,
         progress: &mut dyn FnMut(AnalysisPhase),
     ) -> HeapSnapshot {
-        // The order keeps peak memory low: the dominator tree's scratch arrays are gone before the per-node
-        // results that outlive the analysis are allocated, and the Summary's scratch before the distances.
+        // The order keeps peak memory low: the dominator tree's scratch columns are spent before the per-node
+        // results that outlive the analysis are needed, and the Summary's scratch before the distances; the
+        // pool hands spent columns on to later phases.
+        let mut pool = ColumnPool::new(graph.n_nodes());
         progress(AnalysisPhase::Retainers);
         let kinds = Kinds::of(&graph);
         let by_edge = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
@@ -87,25 +90,27 @@ impl HeapSnapshot {
         let counted_edges = CountedEdges { by_edge, by_slot };
 
         progress(AnalysisPhase::Dominators);
-        reattribute(&mut graph, &kinds);
-        let tree = dominator_tree(&graph, &counted_edges, ROOT);
+        reattribute(&mut graph, &kinds, &mut pool);
+        let tree = dominator_tree(&graph, &counted_edges, ROOT, &mut pool);
         drop(counted_edges);
 
         progress(AnalysisPhase::RetainedSizes);
-        let retained = retained_sizes(&graph, &tree);
+        let retained = retained_sizes(&graph, &tree, &mut pool);
         let idom = tree.idom;
+        pool.give_u32s(tree.order);
 
         progress(AnalysisPhase::ClassNames);
         let detachedness = propagate(&mut graph, &kinds);
         let interfaces = infer_and_match(&graph, &kinds);
-        let classes = classify(&graph, &kinds, &detachedness, &interfaces);
+        let classes = classify(&graph, &kinds, &detachedness, &interfaces, &mut pool);
         drop(interfaces);
 
         progress(AnalysisPhase::ClassRetainedSizes);
-        let class_retained = class_retained_sizes(&graph, &classes, &retained, &idom, tree.order);
+        let class_retained = class_retained_sizes(&graph, &classes, &retained, &idom, &mut pool);
 
         progress(AnalysisPhase::Distances);
-        let distances = distances(&graph, &kinds);
+        let distances = distances(&graph, &kinds, &mut pool);
+        drop(pool);
 
         progress(AnalysisPhase::Summary);
         let summary = summarize(&graph, &classes, &distances, &class_retained);

@@ -9,6 +9,7 @@
 //! two identities sharing a text (an object named `RegExp` beside `regexp` nodes) is resolved as DevTools
 //! resolves it, in `summary`.
 
+use super::scratch::ColumnPool;
 use rustc_hash::FxHashMap;
 
 use super::detachedness::Detachedness;
@@ -66,6 +67,7 @@ pub fn classify(
     kinds: &Kinds,
     detachedness: &Detachedness,
     interfaces: &Interfaces,
+    pool: &mut ColumnPool,
 ) -> ClassTable {
     let mut builder = Builder::default();
     let by_type: Vec<Option<u32>> = graph
@@ -87,7 +89,7 @@ pub fn classify(
     // Matches come in node order, as the nodes are visited.
     let mut interface_matches = interfaces.matches.iter().peekable();
 
-    let mut node_class = Vec::with_capacity(graph.n_nodes());
+    let mut node_class = pool.empty_u32s();
     for node in 0..graph.n_nodes() {
         let node_type = graph.node_type[node];
         let class = if let Some(Some(class)) = by_type.get(usize::from(node_type)) {

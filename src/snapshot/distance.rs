@@ -12,6 +12,7 @@ use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx, StrIdx};
 use super::jsstr::parse_int;
 use super::kinds::{string_indices, Kinds};
+use super::scratch::ColumnPool;
 use super::shallow::is_user_root;
 
 /// The distance of nodes not reachable from the root.
@@ -30,8 +31,9 @@ pub fn distance_label(distance: i32) -> String {
 }
 
 /// Every node's distance from the roots.
-pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
-    let mut distances = vec![NO_DISTANCE; graph.n_nodes()];
+pub fn distances(graph: &HeapGraph, kinds: &Kinds, pool: &mut ColumnPool) -> Vec<i32> {
+    // A spent `u32` column, retyped in place.
+    let mut distances: Vec<i32> = pool.u32s(graph.n_nodes(), 0).into_iter().map(|_| NO_DISTANCE).collect();
     if graph.n_nodes() == 0 {
         return distances;
     }
@@ -43,7 +45,7 @@ pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
         sloppy_function_map_names: string_indices(graph, "sloppy_function_map"),
         weak_map_names: WeakMapEdgeNames::new(graph),
         pending_weak_map_entries: FxHashSet::default(),
-        queue: Vec::with_capacity(graph.n_nodes()),
+        queue: pool.empty_u32s(),
     };
     for e in graph.edges_of(ROOT) {
         let child = graph.edge_to[e as usize];
@@ -58,6 +60,7 @@ pub fn distances(graph: &HeapGraph, kinds: &Kinds) -> Vec<i32> {
     search.queue.clear();
     search.queue.push(ROOT.0);
     search.run(&mut distances);
+    pool.give_u32s(search.queue);
     distances
 }
 

@@ -10,6 +10,7 @@
 use super::bitset::BitSet;
 use super::essential::CountedEdges;
 use super::graph::{HeapGraph, NodeIdx};
+use super::scratch::ColumnPool;
 
 const NONE: u32 = u32::MAX;
 
@@ -24,7 +25,12 @@ pub struct DominatorTree {
 
 /// Computes the dominator tree of `graph` from `root`, following only edges in `counted`. The retainer
 /// index must have been built with `counted.by_slot`.
-pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) -> DominatorTree {
+pub fn dominator_tree(
+    graph: &HeapGraph,
+    counted: &CountedEdges,
+    root: NodeIdx,
+    pool: &mut ColumnPool,
+) -> DominatorTree {
     let n_nodes = graph.n_nodes();
     if n_nodes == 0 {
         return DominatorTree { idom: Vec::new(), order: Vec::new() };
@@ -34,9 +40,9 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
     let mut numbering = Numbering {
         graph,
         counted: &counted.by_edge,
-        number: vec![NONE; n_nodes],
-        order: Vec::with_capacity(n_nodes),
-        parent: Vec::with_capacity(n_nodes),
+        number: pool.u32s(n_nodes, NONE),
+        order: pool.empty_u32s(),
+        parent: pool.empty_u32s(),
         path: Vec::new(),
     };
     numbering.search_from(root.0, 0);
@@ -52,10 +58,10 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
     drop(path);
     let n_reached = order.len();
 
-    // Semi-dominators in reverse DFS order, over the forest of processed vertices (`Link`). Every vertex but
-    // the root gets its entry before any is read.
-    let mut semi = vec![0u32; n_reached];
-    let mut forest = vec![Link { ancestor: NONE, label: 0 }; n_reached];
+    // Semi-dominators in reverse DFS order, over the forest of processed vertices (see `link`). Every vertex
+    // but the root gets its entry before any is read.
+    let mut semi = pool.u32s(n_reached, 0);
+    let mut forest = pool.u64s(n_reached, link(NONE, 0));
     let mut path = Vec::new();
     for w in (1..n_reached).rev() {
         let retainers = graph.retainer_slots(NodeIdx(order[w]));
@@ -64,7 +70,7 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
             // an orphan searched from the root: either way its semi-dominator is its DFS parent, and the
             // retainer need not be read.
             semi[w] = parent[w];
-            forest[w] = Link { ancestor: parent[w], label: parent[w] };
+            forest[w] = link(parent[w], parent[w]);
             continue;
         }
         let mut best = w as u32;
@@ -83,7 +89,7 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
                 v
             } else {
                 compress(v, &mut forest, &mut path);
-                forest[v as usize].label
+                label(forest[v as usize])
             };
             best = best.min(candidate);
         }
@@ -92,9 +98,9 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
             best = 0;
         }
         semi[w] = best;
-        forest[w] = Link { ancestor: parent[w], label: best };
+        forest[w] = link(parent[w], best);
     }
-    drop(forest);
+    pool.give_u64s(forest);
     drop(path);
 
     // Immediate dominators: the nearest dominator-tree ancestor of the DFS parent numbered at most the
@@ -109,7 +115,7 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
         }
         idom_number[w] = d;
     }
-    drop(parent);
+    pool.give_u32s(parent);
 
     // Back to node indices; nodes never reached hang from the root.
     order.extend((0..n_nodes as u32).filter(|&node| number[node as usize] == NONE));
@@ -118,6 +124,7 @@ pub fn dominator_tree(graph: &HeapGraph, counted: &CountedEdges, root: NodeIdx) 
     for (w, &dominator) in idom_number.iter().enumerate() {
         idom[order[w] as usize] = order[dominator as usize];
     }
+    pool.give_u32s(idom_number);
     DominatorTree { idom, order }
 }
 
@@ -127,28 +134,33 @@ fn has_counted_retainer(graph: &HeapGraph, counted_slots: &BitSet, node: u32) ->
 }
 
 /// A processed vertex in the forest the semi-dominator pass builds: its (compressed) ancestor, NONE until
-/// linked, and the smallest semi-dominator number on the path up to that ancestor. Kept side by side, as
-/// path compression reads both of every vertex it passes.
-#[derive(Debug, Clone, Copy)]
-struct Link {
-    ancestor: u32,
-    label: u32,
+/// linked, and the smallest semi-dominator number on the path up to that ancestor. Packed in one `u64`, as
+/// path compression reads both of every vertex it passes (and a `u64` column can be reused later).
+const fn link(ancestor: u32, label: u32) -> u64 {
+    ((label as u64) << 32) | ancestor as u64
+}
+
+fn ancestor(link: u64) -> u32 {
+    link as u32
+}
+
+fn label(link: u64) -> u32 {
+    (link >> 32) as u32
 }
 
 /// Path compression: afterwards `forest[v].label` is the smallest semi-dominator number on the path from `v`
 /// up to (not including) the first unprocessed ancestor, and that path is short-cut. Iterative: `path` is
 /// scratch.
-fn compress(v: u32, forest: &mut [Link], path: &mut Vec<u32>) {
+fn compress(v: u32, forest: &mut [u64], path: &mut Vec<u32>) {
     let mut x = v;
-    while forest[forest[x as usize].ancestor as usize].ancestor != NONE {
+    while ancestor(forest[ancestor(forest[x as usize]) as usize]) != NONE {
         path.push(x);
-        x = forest[x as usize].ancestor;
+        x = ancestor(forest[x as usize]);
     }
     while let Some(y) = path.pop() {
-        let a = forest[forest[y as usize].ancestor as usize];
-        let link = &mut forest[y as usize];
-        link.label = link.label.min(a.label);
-        link.ancestor = a.ancestor;
+        let y_link = forest[y as usize];
+        let a = forest[ancestor(y_link) as usize];
+        forest[y as usize] = link(ancestor(a), label(y_link).min(label(a)));
     }
 }
 

@@ -24,6 +24,7 @@ pub mod parse;
 pub mod paths;
 pub mod queries;
 pub mod retained;
+pub mod scratch;
 pub mod shallow;
 pub mod statistics;
 pub mod summary;

@@ -3,10 +3,12 @@
 
 use super::dominators::DominatorTree;
 use super::graph::{HeapGraph, NodeIdx};
+use super::scratch::ColumnPool;
 
 /// Every node's retained size in bytes, summed bottom-up along `tree.order`.
-pub fn retained_sizes(graph: &HeapGraph, tree: &DominatorTree) -> Vec<u64> {
-    let mut retained: Vec<u64> = (0..graph.n_nodes() as u32).map(|n| graph.self_size(NodeIdx(n))).collect();
+pub fn retained_sizes(graph: &HeapGraph, tree: &DominatorTree, pool: &mut ColumnPool) -> Vec<u64> {
+    let mut retained = pool.u64s(0, 0);
+    retained.extend((0..graph.n_nodes() as u32).map(|n| graph.self_size(NodeIdx(n))));
     for &node in tree.order.iter().skip(1).rev() {
         let size = retained[node as usize];
         retained[tree.idom[node as usize] as usize] += size;
@@ -22,10 +24,10 @@ pub struct DominatorChildren {
 }
 
 impl DominatorChildren {
-    /// Groups the nodes by immediate dominator; `storage`'s allocation is reused for the lists.
-    pub fn new(idom: &[u32], root: NodeIdx, mut storage: Vec<u32>) -> Self {
+    /// Groups the nodes by immediate dominator, in columns from `pool` (see [`DominatorChildren::give_back`]).
+    pub fn new(idom: &[u32], root: NodeIdx, pool: &mut ColumnPool) -> Self {
         let n_nodes = idom.len();
-        let mut first = vec![0u32; n_nodes + 1];
+        let mut first = pool.u32s(n_nodes + 1, 0);
         for (node, &dominator) in idom.iter().enumerate() {
             if node != root.0 as usize {
                 first[dominator as usize + 1] += 1;
@@ -34,9 +36,7 @@ impl DominatorChildren {
         for i in 0..n_nodes {
             first[i + 1] += first[i];
         }
-        storage.clear();
-        storage.resize(first[n_nodes] as usize, 0);
-        let mut children = storage;
+        let mut children = pool.u32s(first[n_nodes] as usize, 0);
         // Fill each group from its end, walking nodes backwards: `first[d]` ends at the group's start.
         for (node, &dominator) in idom.iter().enumerate().rev() {
             if node != root.0 as usize {
@@ -48,6 +48,12 @@ impl DominatorChildren {
         first.rotate_left(1);
         first[n_nodes] = children.len() as u32;
         DominatorChildren { first, children }
+    }
+
+    /// Returns the columns to `pool`.
+    pub fn give_back(self, pool: &mut ColumnPool) {
+        pool.give_u32s(self.first);
+        pool.give_u32s(self.children);
     }
 
     /// The nodes `node` immediately dominates.

@@ -8,6 +8,7 @@ use super::bitset::BitSet;
 use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx};
 use super::kinds::Kinds;
+use super::scratch::ColumnPool;
 
 const UNVISITED: u32 = u32::MAX;
 const MULTIPLE_OWNERS: u32 = u32::MAX - 1;
@@ -26,7 +27,7 @@ pub fn is_user_root(graph: &HeapGraph, kinds: &Kinds, node: NodeIdx) -> bool {
 
 /// Moves self sizes of owned nodes to their owner, in place: afterwards `graph.self_size` is DevTools'
 /// shallow size. Does nothing on snapshots without user roots.
-pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
+pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds, pool: &mut ColumnPool) {
     if !has_user_roots(graph, kinds) {
         return;
     }
@@ -34,21 +35,20 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
     // Only nodes that can be owned ever change owner; the set (a bit per node, cache-resident) spares the
     // spreading a read of the large `owners` column for every edge into any other node.
     let mut ownable = BitSet::new(n_nodes);
-    let owners: Vec<u32> = (0..n_nodes)
-        .map(|node| {
-            let node_type = u16::from(graph.node_type[node]);
-            let can_be_owned = node_type == kinds.node.hidden
-                || node_type == kinds.node.array
-                || (node_type == kinds.node.native
-                    && graph.strings.get(graph.node_name[node]) == "system / ExternalStringData");
-            if can_be_owned {
-                ownable.insert(node);
-                UNVISITED
-            } else {
-                node as u32
-            }
-        })
-        .collect();
+    let mut owners = pool.empty_u32s();
+    owners.extend((0..n_nodes).map(|node| {
+        let node_type = u16::from(graph.node_type[node]);
+        let can_be_owned = node_type == kinds.node.hidden
+            || node_type == kinds.node.array
+            || (node_type == kinds.node.native
+                && graph.strings.get(graph.node_name[node]) == "system / ExternalStringData");
+        if can_be_owned {
+            ownable.insert(node);
+            UNVISITED
+        } else {
+            node as u32
+        }
+    }));
     // A monotone fixpoint (unvisited → one owner → several owners), so the visiting order does not matter:
     // every self-owned node spreads its ownership once, in node order, then the owned nodes whose owner
     // changed spread theirs.
@@ -76,6 +76,7 @@ pub fn reattribute(graph: &mut HeapGraph, kinds: &Kinds) {
         set_self_size(graph, owned, 0);
         set_self_size(graph, owner, total);
     }
+    pool.give_u32s(owners);
 }
 
 /// The ownership propagation of [`reattribute`].

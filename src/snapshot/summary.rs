@@ -13,6 +13,7 @@ use super::classes::ClassTable;
 use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx};
 use super::retained::DominatorChildren;
+use super::scratch::ColumnPool;
 
 const NONE: u32 = u32::MAX;
 
@@ -116,20 +117,19 @@ pub fn summarize(
 
 /// Each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of its
 /// class was counted. Iterative, with the classes counted on the current path marked in `on_path`.
-/// `scratch`'s allocation is reused for the dominator tree's children lists (pass a spent `Vec<u32>` of about
-/// one entry per node, or an empty one).
+/// The dominator tree's children lists live in columns from `pool` while it runs.
 pub fn class_retained_sizes(
     graph: &HeapGraph,
     classes: &ClassTable,
     retained: &[u64],
     idom: &[u32],
-    scratch: Vec<u32>,
+    pool: &mut ColumnPool,
 ) -> Vec<u64> {
     let mut class_retained = vec![0u64; classes.classes.len()];
     if graph.n_nodes() == 0 {
         return class_retained;
     }
-    let children = DominatorChildren::new(idom, ROOT, scratch);
+    let children = DominatorChildren::new(idom, ROOT, pool);
     let mut on_path = vec![false; class_retained.len()];
     let mut stack = vec![ROOT.0];
     // (stack length when the subtree started, class): the class leaves the path when the stack is back to
@@ -154,6 +154,7 @@ pub fn class_retained_sizes(
             open_subtrees.pop();
         }
     }
+    children.give_back(pool);
     class_retained
 }
 
