@@ -119,7 +119,7 @@ impl GraphBuilder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn note_string_ref(&mut self, index: u64, field: &'static str, offset: u64, section: Section) {
         if self.max_string_ref.as_ref().is_none_or(|max| index > max.index) {
             self.max_string_ref = Some(StringRef { index, field, offset, section });
@@ -127,6 +127,7 @@ impl GraphBuilder {
     }
 
     /// Checks a node reference (`to_node`, `object_index`): a field offset of an existing node.
+    #[inline]
     fn node_at(&self, value: u64, field: &'static str) -> Result<NodeIdx, ParseErrorKind> {
         let (index, exact) = self.node_offsets.split(value);
         if !exact {
@@ -148,10 +149,12 @@ impl GraphBuilder {
     }
 
     /// Appends one node record; `offset` is where the record ends in the text.
+    #[inline]
     pub fn push_node(&mut self, record: &[u64], offset: u64) -> Result<(), ParseError> {
         self.try_push_node(record, offset).map_err(|kind| ParseError::new(kind, offset, Section::Nodes))
     }
 
+    #[inline]
     fn try_push_node(&mut self, record: &[u64], offset: u64) -> Result<(), ParseErrorKind> {
         let index = self.graph.node_type.len();
         if index == self.claimed_nodes {
@@ -240,10 +243,12 @@ impl GraphBuilder {
     }
 
     /// Appends one edge record; `offset` is where the record ends in the text.
+    #[inline]
     pub fn push_edge(&mut self, record: &[u64], offset: u64) -> Result<(), ParseError> {
         self.try_push_edge(record, offset).map_err(|kind| ParseError::new(kind, offset, Section::Edges))
     }
 
+    #[inline]
     fn try_push_edge(&mut self, record: &[u64], offset: u64) -> Result<(), ParseErrorKind> {
         let index = self.graph.edge_type.len();
         if index == self.claimed_edges {
