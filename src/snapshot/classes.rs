@@ -84,7 +84,7 @@ pub fn classify(
         .collect();
     let mut by_name = vec![NONE; graph.strings.len()];
     let mut by_detached_name: FxHashMap<StrIdx, u32> = FxHashMap::default();
-    let mut locations = NodeLocations::new(graph);
+    let locations = NodeLocations::new(graph, pool);
     let object_names = string_indices(graph, "Object");
     // Matches come in node order, as the nodes are visited.
     let mut interface_matches = interfaces.matches.iter().peekable();
@@ -121,6 +121,7 @@ pub fn classify(
         };
         node_class.push(class);
     }
+    locations.give_back(pool);
     ClassTable { classes: builder.classes, node_class }
 }
 
@@ -197,36 +198,31 @@ impl Builder {
     }
 }
 
-/// The script location of each node (the `locations` section; a later entry for a node wins, as in
-/// DevTools), read in node order.
-struct NodeLocations {
-    sorted: Vec<(u32, ScriptLocation)>,
-    next: usize,
+/// The script location of each node (the `locations` section, which is not in node order; a later entry
+/// for a node wins, as in DevTools): an index from node to entry, in a column from the pool.
+struct NodeLocations<'g> {
+    graph: &'g HeapGraph,
+    /// Per node: its entry in `graph.locations`, or [`NONE`].
+    entry: Vec<u32>,
 }
 
-impl NodeLocations {
-    fn new(graph: &HeapGraph) -> Self {
-        let mut sorted: Vec<(u32, ScriptLocation)> =
-            graph.locations.iter().map(|l| (l.node.0, (l.script_id, l.line, l.column))).collect();
-        // Stable, so that among entries for one node the last one stays last.
-        sorted.sort_by_key(|&(node, _)| node);
-        NodeLocations { sorted, next: 0 }
+impl<'g> NodeLocations<'g> {
+    fn new(graph: &'g HeapGraph, pool: &mut ColumnPool) -> Self {
+        let mut entry = pool.u32s(graph.n_nodes(), NONE);
+        for (i, location) in graph.locations.iter().enumerate() {
+            if let Some(slot) = entry.get_mut(location.node.0 as usize) {
+                *slot = i as u32;
+            }
+        }
+        NodeLocations { graph, entry }
     }
 
-    /// The location of `node`; nodes must be asked for in increasing order.
-    fn of(&mut self, node: usize) -> Option<ScriptLocation> {
-        let node = node as u32;
-        while self.sorted.get(self.next).is_some_and(|&(n, _)| n < node) {
-            self.next += 1;
-        }
-        let mut found = None;
-        while let Some(&(n, location)) = self.sorted.get(self.next) {
-            if n != node {
-                break;
-            }
-            found = Some(location);
-            self.next += 1;
-        }
-        found
+    fn of(&self, node: usize) -> Option<ScriptLocation> {
+        let location = self.graph.locations.get(*self.entry.get(node)? as usize)?;
+        Some((location.script_id, location.line, location.column))
+    }
+
+    fn give_back(self, pool: &mut ColumnPool) {
+        pool.give_u32s(self.entry);
     }
 }
