@@ -9,10 +9,10 @@
 
 use rustc_hash::FxHashMap;
 
+use super::bitset::BitSet;
 use super::classes::ClassTable;
 use super::flags::ROOT;
 use super::graph::{HeapGraph, NodeIdx};
-use super::retained::DominatorChildren;
 use super::scratch::ColumnPool;
 
 const NONE: u32 = u32::MAX;
@@ -116,8 +116,9 @@ pub fn summarize(
 }
 
 /// Each class's retained size: a walk of the dominator tree that counts a node only when no ancestor of its
-/// class was counted. Iterative, with the classes counted on the current path marked in `on_path`.
-/// The dominator tree's children lists live in columns from `pool` while it runs.
+/// class was counted, with the classes counted on the current path marked in `on_path`. The tree is kept
+/// as first-child and next-sibling links (two pooled columns, one pass to build), and walked without a
+/// stack: down to a first child, across to the next sibling, back up through the immediate dominators.
 pub fn class_retained_sizes(
     graph: &HeapGraph,
     classes: &ClassTable,
@@ -126,35 +127,52 @@ pub fn class_retained_sizes(
     pool: &mut ColumnPool,
 ) -> Vec<u64> {
     let mut class_retained = vec![0u64; classes.classes.len()];
-    if graph.n_nodes() == 0 {
+    let n_nodes = graph.n_nodes();
+    if n_nodes == 0 {
         return class_retained;
     }
-    let children = DominatorChildren::new(idom, ROOT, pool);
+    let mut first_child = pool.u32s(n_nodes, NONE);
+    let mut next_sibling = pool.u32s(n_nodes, NONE);
+    for node in (0..n_nodes).filter(|&node| node != ROOT.0 as usize).rev() {
+        let dominator = idom[node] as usize;
+        next_sibling[node] = first_child[dominator];
+        first_child[dominator] = node as u32;
+    }
     let mut on_path = vec![false; class_retained.len()];
-    let mut stack = vec![ROOT.0];
-    // (stack length when the subtree started, class): the class leaves the path when the stack is back to
-    // that length.
-    let mut open_subtrees: Vec<(usize, u32)> = Vec::new();
-    while let Some(node) = stack.pop() {
-        let class = classes.node_class[node as usize];
-        let dominated = children.of(NodeIdx(node));
-        if !on_path[class as usize] && graph.self_size(NodeIdx(node)) != 0 {
-            class_retained[class as usize] += retained[node as usize];
-            if !dominated.is_empty() {
-                on_path[class as usize] = true;
-                open_subtrees.push((stack.len(), class));
+    // The nodes that put their class on the path, to take it off when their subtree is done.
+    let mut opened = BitSet::new(n_nodes);
+    let mut node = ROOT.0 as usize;
+    'walk: loop {
+        let class = classes.node_class[node] as usize;
+        let has_children = first_child[node] != NONE;
+        if !on_path[class] && graph.self_size(NodeIdx(node as u32)) != 0 {
+            class_retained[class] += retained[node];
+            if has_children {
+                on_path[class] = true;
+                opened.insert(node);
             }
         }
-        stack.extend_from_slice(dominated);
-        while let Some(&(length, class)) = open_subtrees.last() {
-            if length != stack.len() {
+        if has_children {
+            node = first_child[node] as usize;
+            continue;
+        }
+        // Leave the node, and each ancestor whose last child it was.
+        loop {
+            if opened.contains(node) {
+                on_path[classes.node_class[node] as usize] = false;
+            }
+            if node == ROOT.0 as usize {
+                break 'walk;
+            }
+            if next_sibling[node] != NONE {
+                node = next_sibling[node] as usize;
                 break;
             }
-            on_path[class as usize] = false;
-            open_subtrees.pop();
+            node = idom[node] as usize;
         }
     }
-    children.give_back(pool);
+    pool.give_u32s(first_child);
+    pool.give_u32s(next_sibling);
     class_retained
 }
 
