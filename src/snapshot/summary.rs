@@ -226,13 +226,19 @@ pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
     let before = |a: u32, b: u32| {
         retained[a as usize] > retained[b as usize] || (retained[a as usize] == retained[b as usize] && a < b)
     };
+    // Nodes come in index order, so a node ties with the last of a full list only to lose: once full, the
+    // list's smallest size is a bar to pass, tested without touching the list.
+    let mut bar = None;
     for node in 1..retained.len() as u32 {
-        if best.len() == n && !before(node, best[n - 1]) {
+        if bar.is_some_and(|bar| retained[node as usize] <= bar) {
             continue;
         }
         let at = best.partition_point(|&b| before(b, node));
         best.insert(at, node);
         best.truncate(n);
+        if best.len() == n {
+            bar = Some(retained[best[n - 1] as usize]);
+        }
     }
     best
 }
