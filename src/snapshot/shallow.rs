@@ -119,8 +119,10 @@ impl Spread<'_> {
 fn set_self_size(graph: &mut HeapGraph, node: NodeIdx, size: u64) {
     match u32::try_from(size) {
         Ok(small) if small != u32::MAX => {
-            graph.node_self_size[node.0 as usize] = small;
-            graph.large_self_sizes.remove(&node);
+            // Only a size that was large has a side-table entry to drop.
+            if std::mem::replace(&mut graph.node_self_size[node.0 as usize], small) == u32::MAX {
+                graph.large_self_sizes.remove(&node);
+            }
         }
         _ => {
             graph.node_self_size[node.0 as usize] = u32::MAX;
