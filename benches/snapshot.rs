@@ -15,10 +15,9 @@ use heapscope::snapshot::classes::classify;
 use heapscope::snapshot::detachedness::propagate;
 use heapscope::snapshot::distance::distances;
 use heapscope::snapshot::dominators::dominator_tree;
-use heapscope::snapshot::essential::essential_edges;
-use heapscope::snapshot::essential::CountedEdges;
+use heapscope::snapshot::essential::EssentialEdges;
 use heapscope::snapshot::flags::{page_owned_nodes, ROOT};
-use heapscope::snapshot::graph::HeapGraph;
+use heapscope::snapshot::graph::{EdgeSet, HeapGraph};
 use heapscope::snapshot::interfaces::infer_and_match;
 use heapscope::snapshot::kinds::Kinds;
 use heapscope::snapshot::parse::SnapshotParser;
@@ -68,6 +67,14 @@ fn prepared(text: &[u8]) -> (HeapGraph, Kinds) {
     (graph, kinds)
 }
 
+/// The edges that count for dominators, found while the retainer index is built, as `analyze` does.
+fn counted_edges(graph: &mut HeapGraph) -> EdgeSet {
+    let kinds = Kinds::of(graph);
+    let page_owned = page_owned_nodes(graph, &kinds);
+    let mut essential = EssentialEdges::new(graph, &kinds, &page_owned);
+    graph.build_retainers_marking(|graph, from, edge| essential.counts(graph, from, edge))
+}
+
 fn stages(c: &mut Criterion) {
     for input in inputs() {
         let id = |stage: &str| BenchmarkId::new(stage.to_owned(), input.name);
@@ -77,20 +84,18 @@ fn stages(c: &mut Criterion) {
         group.bench_function(id("retainers"), |b| {
             b.iter_batched(|| raw.clone(), |mut g| g.build_retainers(), BatchSize::LargeInput)
         });
+        group.bench_function(id("retainers_and_essential_edges"), |b| {
+            b.iter_batched(|| raw.clone(), |mut g| counted_edges(&mut g), BatchSize::LargeInput)
+        });
         drop(raw);
         let (graph, kinds) = prepared(&input.text);
         group.bench_function(id("dom_state"), |b| {
             b.iter_batched(|| graph.clone(), |mut g| propagate(&mut g, &kinds), BatchSize::LargeInput)
         });
-        group.bench_function(id("essential_edges"), |b| {
-            b.iter(|| essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds)))
-        });
         group.finish();
 
         let mut graph = graph;
-        let by_edge = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
-        let by_slot = graph.build_retainers_carrying(&by_edge);
-        let counted = CountedEdges { by_edge, by_slot };
+        let counted = counted_edges(&mut graph);
         let mut group = c.benchmark_group("dominators");
         group.sample_size(10);
         group.bench_function(id("dominator_tree"), |b| {

@@ -10,9 +10,8 @@
 
 use heapscope::snapshot::bitset::BitSet;
 use heapscope::snapshot::dominators::dominator_tree;
-use heapscope::snapshot::essential::CountedEdges;
 use heapscope::snapshot::flags::ROOT;
-use heapscope::snapshot::graph::{HeapGraph, NodeIdx, StrIdx};
+use heapscope::snapshot::graph::{EdgeSet, HeapGraph, NodeIdx, StrIdx};
 use heapscope::snapshot::retained::retained_sizes;
 use heapscope::snapshot::scratch::ColumnPool;
 use heapscope::snapshot::HeapSnapshot;
@@ -62,7 +61,7 @@ fn graph(sizes: &[u32], names: &[u32], edges: &[(u32, u32, u8)]) -> HeapGraph {
 /// Which edges retain, by DevTools' rules for these edge types: not weak, not self edges, no shortcuts but
 /// the root's, and nothing from outside the page into it (the page: what the root's shortcuts reach without
 /// weak edges). Builds the retainer index carrying them.
-fn counted_edges(g: &mut HeapGraph) -> CountedEdges {
+fn counted_edges(g: &mut HeapGraph) -> EdgeSet {
     let n = g.n_nodes();
     let mut page = vec![false; n];
     let mut stack: Vec<u32> = g
@@ -91,8 +90,7 @@ fn counted_edges(g: &mut HeapGraph) -> CountedEdges {
             }
         }
     }
-    let by_slot = g.build_retainers_carrying(&counted);
-    CountedEdges { by_edge: counted, by_slot }
+    g.build_retainers_marking(|_, _, e| counted.contains(e as usize))
 }
 
 /// Dominator sets by the reference definition: `dom[v][u]` is true when `u` dominates `v`.

@@ -14,7 +14,7 @@ use super::classes::{classify, ClassTable};
 use super::detachedness::{propagate, Detachedness};
 use super::distance::distances;
 use super::dominators::dominator_tree;
-use super::essential::{essential_edges, CountedEdges};
+use super::essential::EssentialEdges;
 use super::flags::{page_owned_nodes, ROOT};
 use super::graph::{HeapGraph, NodeIdx};
 use super::interfaces::infer_and_match;
@@ -85,9 +85,11 @@ impl HeapSnapshot {
         let mut pool = ColumnPool::new(graph.n_nodes());
         progress(AnalysisPhase::Retainers);
         let kinds = Kinds::of(&graph);
-        let by_edge = essential_edges(&graph, &kinds, &page_owned_nodes(&graph, &kinds));
-        let by_slot = graph.build_retainers_carrying(&by_edge);
-        let counted_edges = CountedEdges { by_edge, by_slot };
+        let page_owned = page_owned_nodes(&graph, &kinds);
+        let mut essential = EssentialEdges::new(&graph, &kinds, &page_owned);
+        let counted_edges =
+            graph.build_retainers_marking(|graph, from, edge| essential.counts(graph, from, edge));
+        drop(page_owned);
 
         progress(AnalysisPhase::Dominators);
         reattribute(&mut graph, &kinds, &mut pool);

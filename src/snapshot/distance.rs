@@ -72,7 +72,7 @@ struct Search<'g> {
     native_context_names: Vec<StrIdx>,
     map_descriptors_names: Vec<StrIdx>,
     sloppy_function_map_names: Vec<StrIdx>,
-    weak_map_names: WeakMapEdgeNames<'g>,
+    weak_map_names: WeakMapEdgeNames,
     /// WeakMap entries whose first edge was seen and skipped.
     pending_weak_map_entries: FxHashSet<&'g str>,
     queue: Vec<u32>,
@@ -141,7 +141,7 @@ impl<'g> Search<'g> {
             NodeFilter::Plain => {}
         }
         if u16::from(edge_type) == self.kinds.edge.internal {
-            if let Some(name) = self.weak_map_names.get(StrIdx(name_or_index)) {
+            if let Some(name) = self.weak_map_names.get(graph, StrIdx(name_or_index)) {
                 // Skip the first of the entry's two edges; the second (reached later, so no closer) sets
                 // the value's distance.
                 if !self.pending_weak_map_entries.remove(name.entry) {

@@ -8,8 +8,7 @@
 //! each other) are children of the root and dominate nothing.
 
 use super::bitset::BitSet;
-use super::essential::CountedEdges;
-use super::graph::{HeapGraph, NodeIdx};
+use super::graph::{EdgeSet, HeapGraph, NodeIdx};
 use super::scratch::ColumnPool;
 
 const NONE: u32 = u32::MAX;
@@ -27,7 +26,7 @@ pub struct DominatorTree {
 /// index must have been built with `counted.by_slot`.
 pub fn dominator_tree(
     graph: &HeapGraph,
-    counted: &CountedEdges,
+    counted: &EdgeSet,
     root: NodeIdx,
     pool: &mut ColumnPool,
 ) -> DominatorTree {

@@ -57,24 +57,24 @@ fn trailing_digits(s: &str) -> Option<&str> {
 }
 
 /// Per-string memo of [`parse`], as DevTools keeps one: most internal edge names repeat.
-pub struct WeakMapEdgeNames<'g> {
-    graph: &'g HeapGraph,
+pub struct WeakMapEdgeNames {
     not_weak_map: BitSet,
 }
 
-impl<'g> WeakMapEdgeNames<'g> {
-    pub fn new(graph: &'g HeapGraph) -> Self {
-        WeakMapEdgeNames { graph, not_weak_map: BitSet::new(graph.strings.len()) }
+impl WeakMapEdgeNames {
+    /// A memo for the strings of `graph`.
+    pub fn new(graph: &HeapGraph) -> Self {
+        WeakMapEdgeNames { not_weak_map: BitSet::new(graph.strings.len()) }
     }
 
-    /// The WeakMap parts of the edge name `name`, if it is one.
-    pub fn get(&mut self, name: StrIdx) -> Option<WeakMapEdgeName<'g>> {
+    /// The WeakMap parts of the edge name `name` (a string of `graph`), if it is one.
+    pub fn get<'g>(&mut self, graph: &'g HeapGraph, name: StrIdx) -> Option<WeakMapEdgeName<'g>> {
         let i = name.0 as usize;
         if self.not_weak_map.contains(i) {
             return None;
         }
-        let parsed = parse(self.graph.strings.get(name));
-        if parsed.is_none() && i < self.graph.strings.len() {
+        let parsed = parse(graph.strings.get(name));
+        if parsed.is_none() && i < graph.strings.len() {
             self.not_weak_map.insert(i);
         }
         parsed

@@ -222,17 +222,18 @@ impl HeapGraph {
     /// already built. O(nodes + edges), no allocation besides the two columns.
     pub fn build_retainers(&mut self) {
         if !self.has_retainers() {
-            self.index_retainers(None);
+            self.build_retainers_marking(|_, _, _| false);
         }
     }
 
-    /// Builds the retainer index (again, if it was built) and returns `edge_set`, a set of edge indices, as
-    /// a set of the retainer slots of those edges: the index has no edge column to look them up by later.
-    pub fn build_retainers_carrying(&mut self, edge_set: &BitSet) -> BitSet {
-        self.index_retainers(Some(edge_set))
-    }
-
-    fn index_retainers(&mut self, carried: Option<&BitSet>) -> BitSet {
+    /// Builds the retainer index (again, if it was built) and asks `marks(graph, owner, edge)` of every edge
+    /// on the way (once each, in reverse edge order). Returns the marked edges as edge indices and as
+    /// retainer slots: the index has no edge column to map one to the other later, and a pass of its own
+    /// over the edges would cost as much again.
+    pub fn build_retainers_marking(
+        &mut self,
+        mut marks: impl FnMut(&HeapGraph, NodeIdx, u32) -> bool,
+    ) -> EdgeSet {
         let n_nodes = self.n_nodes();
         // Counting sort without scratch: first_retainer[t] first counts the edges into t, then (prefix sum)
         // the end of t's group; walking the edges backwards and decrementing leaves it at the group's start,
@@ -246,22 +247,32 @@ impl HeapGraph {
         }
         first_retainer[n_nodes] = self.n_edges() as u32;
         let mut retainer_node = vec![NodeIdx(0); self.n_edges()];
-        let mut carried_by_slot = BitSet::new(if carried.is_some() { self.n_edges() } else { 0 });
+        let mut marked =
+            EdgeSet { by_edge: BitSet::new(self.n_edges()), by_slot: BitSet::new(self.n_edges()) };
         for owner in (0..n_nodes).rev() {
             let owner = NodeIdx(owner as u32);
             for edge in self.edges_of(owner).rev() {
                 let slot = &mut first_retainer[self.edge_to[edge as usize].0 as usize];
                 *slot -= 1;
                 retainer_node[*slot as usize] = owner;
-                if carried.is_some_and(|set| set.contains(edge as usize)) {
-                    carried_by_slot.insert(*slot as usize);
+                if marks(self, owner, edge) {
+                    marked.by_edge.insert(edge as usize);
+                    marked.by_slot.insert(*slot as usize);
                 }
             }
         }
         self.first_retainer = first_retainer;
         self.retainer_node = retainer_node;
-        carried_by_slot
+        marked
     }
+}
+
+/// A set of edges as edge indices (for walking edges forwards) and as retainer slots (for walking them
+/// backwards); see [`HeapGraph::build_retainers_marking`].
+#[derive(Debug, Clone)]
+pub struct EdgeSet {
+    pub by_edge: BitSet,
+    pub by_slot: BitSet,
 }
 
 /// The edges into one node with their owners (see [`HeapGraph::retainer_edges`]).
