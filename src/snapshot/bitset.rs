@@ -19,5 +19,4 @@ impl BitSet {
     pub fn contains(&self, i: usize) -> bool {
         self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
-
 }
