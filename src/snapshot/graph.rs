@@ -312,3 +312,43 @@ impl Iterator for RetainerEdges<'_> {
         (0, Some(self.slots.len()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Node 0 → 1, 0 → 2 twice, 1 → 2 twice, 2 → 0: repeated edges between one pair of nodes.
+    fn graph_with_repeated_edges() -> HeapGraph {
+        let targets = [1, 2, 2, 2, 2, 0];
+        HeapGraph {
+            node_type: vec![0; 3],
+            first_edge: vec![0, 3, 5, 6],
+            edge_type: vec![0; targets.len()],
+            edge_name_or_index: vec![0; targets.len()],
+            edge_to: targets.iter().map(|&t| NodeIdx(t)).collect(),
+            ..HeapGraph::default()
+        }
+    }
+
+    #[test]
+    fn retainer_edges_find_each_repeated_edge_once() {
+        let mut graph = graph_with_repeated_edges();
+        let marked = graph.build_retainers_marking(|_, owner, edge| owner == NodeIdx(1) && edge == 4);
+        let into_2: Vec<_> = graph.retainer_edges(NodeIdx(2)).collect();
+        assert_eq!(
+            into_2,
+            [
+                (EdgeIdx(1), NodeIdx(0)),
+                (EdgeIdx(2), NodeIdx(0)),
+                (EdgeIdx(3), NodeIdx(1)),
+                (EdgeIdx(4), NodeIdx(1))
+            ]
+        );
+        assert_eq!(graph.retainer_edges(NodeIdx(0)).collect::<Vec<_>>(), [(EdgeIdx(5), NodeIdx(2))]);
+        assert!(marked.by_edge.contains(4) && !marked.by_edge.contains(3));
+        // Groups follow target order (node 0: slot 0, node 1: slot 1, node 2: slots 2 to 5); edge 4 is last.
+        let slot_of_edge_4 = graph.retainer_slots(NodeIdx(2)).end - 1;
+        assert!(marked.by_slot.contains(slot_of_edge_4));
+        assert_eq!((0..6).filter(|&s| marked.by_slot.contains(s)).count(), 1);
+    }
+}
