@@ -116,10 +116,15 @@ pub fn dominator_tree(
     }
     pool.give_u32s(parent);
 
-    // Back to node indices; nodes never reached hang from the root.
-    order.extend((0..n_nodes as u32).filter(|&node| number[node as usize] == NONE));
+    // Back to node indices, in the DFS numbers' column (every reached node's entry is overwritten); nodes
+    // never reached hang from the root.
+    if n_reached < n_nodes {
+        order.extend((0..n_nodes as u32).filter(|&node| number[node as usize] == NONE));
+    }
     let mut idom = number;
-    idom.fill(root.0);
+    for &node in &order[n_reached..] {
+        idom[node as usize] = root.0;
+    }
     for (w, &dominator) in idom_number.iter().enumerate() {
         idom[order[w] as usize] = order[dominator as usize];
     }

@@ -31,6 +31,12 @@ impl ColumnPool {
 
     /// A column of `len` copies of `value` (`len` at most `n_nodes + 1` to reuse a spent column).
     pub fn u32s(&mut self, len: usize, value: u32) -> Vec<u32> {
+        if self.u32s.is_empty() && value == 0 && len <= self.capacity {
+            // Fresh zeroed memory comes zeroed from the system: no need to write it.
+            let mut column = vec![0; self.capacity];
+            column.truncate(len);
+            return column;
+        }
         let mut column = self.empty_u32s();
         column.resize(len, value);
         column
@@ -75,5 +81,7 @@ mod tests {
         assert_eq!(again, vec![0; 11]);
         pool.give_u32s(vec![1, 2, 3]);
         assert!(pool.u32s.is_empty(), "too small to keep");
+        let fresh = pool.u32s(4, 0);
+        assert_eq!((fresh.len(), fresh.capacity()), (4, 11), "room for any later request");
     }
 }
