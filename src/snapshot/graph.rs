@@ -53,6 +53,21 @@ impl StringTable {
         self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
+    /// Every index whose string is `text`; only strings of its length are compared.
+    pub fn indices_of(&self, text: &str) -> Vec<StrIdx> {
+        let mut start = 0;
+        let mut found = Vec::new();
+        for (i, &end) in self.ends.iter().enumerate() {
+            if end.wrapping_sub(start) as usize == text.len()
+                && self.text.as_bytes().get(start as usize..end as usize) == Some(text.as_bytes())
+            {
+                found.push(StrIdx(i as u32));
+            }
+            start = end;
+        }
+        found
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

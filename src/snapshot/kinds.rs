@@ -94,5 +94,5 @@ impl Kinds {
 /// Every index of the snapshot's string table whose text is `text` (V8 writes each string once, so usually
 /// one or none).
 pub fn string_indices(graph: &HeapGraph, text: &str) -> Vec<StrIdx> {
-    (0..graph.strings.len() as u32).map(StrIdx).filter(|&s| graph.strings.get(s) == text).collect()
+    graph.strings.indices_of(text)
 }
