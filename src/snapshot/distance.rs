@@ -32,8 +32,9 @@ pub fn distance_label(distance: i32) -> String {
 
 /// Every node's distance from the roots.
 pub fn distances(graph: &HeapGraph, kinds: &Kinds, pool: &mut ColumnPool) -> Vec<i32> {
-    // A spent `u32` column, retyped in place.
-    let mut distances: Vec<i32> = pool.u32s(graph.n_nodes(), 0).into_iter().map(|_| NO_DISTANCE).collect();
+    // A spent `u32` column, filled once and retyped in place.
+    let mut distances: Vec<i32> =
+        pool.u32s(graph.n_nodes(), NO_DISTANCE as u32).into_iter().map(|d| d as i32).collect();
     if graph.n_nodes() == 0 {
         return distances;
     }
