@@ -2,8 +2,9 @@
 //!
 //! Both sides are Rust: the page builds a [`Request`], the worker answers with [`Response`]s. They cross the
 //! thread boundary as JS values via serde-wasm-bindgen (in `ui/` and `worker/`); this module knows nothing
-//! of JS. The one thing that cannot be serialized, the `File` being opened, travels beside an
-//! [`Request::Open`] in the same message. Answers to queries are pages of rows, never whole tables.
+//! of JS. A file's bytes do not go through serde: each chunk travels beside a [`Request::Chunk`] as an
+//! `ArrayBuffer` transferred (not copied) to the worker. Answers to queries are pages of rows, never whole
+//! tables.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,8 +15,14 @@ pub type Handle = u32;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Request {
-    /// Read the `File` posted beside this request, in chunks, and analyse it.
+    /// A file of `size` bytes is coming under `handle`: its bytes follow in [`Request::Chunk`]s, in order.
     Open { handle: Handle, name: String, size: u64 },
+    /// The next bytes of an opened file, in the `ArrayBuffer` posted beside this request. The worker answers
+    /// each with a [`Phase::Reading`] [`Progress`], which tells the page the chunk is consumed, or with a
+    /// [`Response::Failed`]; chunks of a file that already failed are dropped without an answer.
+    Chunk { handle: Handle },
+    /// Every chunk of an opened file has been sent: analyse it.
+    EndOfFile { handle: Handle },
     /// Answer a query about an opened file; `seq` is echoed so the page can drop stale answers.
     Query { handle: Handle, seq: u32, query: Query },
     /// Merge loaded metrics files into one timeline, opened under a new `handle`.

@@ -1,7 +1,7 @@
 //! The page: drop zone, file picker, the example button, and one card per opened file.
 //!
-//! The page never holds a graph. It posts [`Request`]s to the worker (the `File` itself travels beside an
-//! `Open` request) and renders the [`Response`]s it gets back. Requests made before the worker says
+//! The page never holds a graph. It posts [`Request`]s to the worker (an opened file's bytes follow in chunks,
+//! see [`upload`]) and renders the [`Response`]s it gets back. Requests made before the worker says
 //! [`Response::Ready`] are queued, because a worker drops messages that arrive before its wasm is running.
 #![deny(clippy::unwrap_used)]
 
@@ -11,19 +11,22 @@ mod metrics_view;
 mod port;
 mod snapshot_view;
 mod table;
+mod upload;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Array;
+use rustc_hash::FxHashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement, MessageEvent, Worker};
 
-use crate::protocol::{Handle, Request, Response};
+use crate::protocol::{Handle, Phase, Request, Response};
 use file_card::FileCard;
 use port::Port;
+use upload::Upload;
 
 /// Where Trunk puts the worker's loader (see `index.html`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -35,6 +38,8 @@ struct App {
     port: Rc<Port>,
     next_handle: Cell<Handle>,
     cards: RefCell<Vec<(Handle, Rc<FileCard>)>>,
+    /// Files whose bytes are still being sent to the worker.
+    uploads: RefCell<FxHashMap<Handle, Rc<Upload>>>,
     /// Metrics files opened one by one (not combinations), which the user may combine.
     metrics: RefCell<Vec<Handle>>,
 }
@@ -55,6 +60,7 @@ pub fn start() {
         port: Rc::new(Port::new(worker)),
         next_handle: Cell::new(1),
         cards: RefCell::default(),
+        uploads: RefCell::default(),
         metrics: RefCell::default(),
     });
     register_service_worker();
@@ -98,11 +104,17 @@ fn on_response(app: &Shared, response: Response) {
             dom::by_id("status").set_text_content(Some(""));
         }
         Response::Progress(progress) => {
+            if progress.phase == Phase::Reading {
+                if let Some(upload) = app.upload(progress.handle) {
+                    upload.chunk_consumed();
+                }
+            }
             if let Some(card) = app.card(progress.handle) {
                 card.show_progress(&progress);
             }
         }
         Response::Opened { handle, info } => {
+            app.end_upload(handle);
             let is_metrics = matches!(*info, crate::workspace::FileInfo::Metrics(_));
             if let Some(card) = app.card(handle) {
                 card.show_info(*info);
@@ -113,10 +125,13 @@ fn on_response(app: &Shared, response: Response) {
             }
         }
         Response::Answer { seq, answer, .. } => app.port.deliver(seq, answer),
-        Response::Failed { handle, error } => match app.card(handle) {
-            Some(card) => card.show_error(&error.message),
-            None => dom::by_id("status").set_text_content(Some(&error.message)),
-        },
+        Response::Failed { handle, error } => {
+            app.end_upload(handle);
+            match app.card(handle) {
+                Some(card) => card.show_error(&error.message),
+                None => dom::by_id("status").set_text_content(Some(&error.message)),
+            }
+        }
     }
 }
 
@@ -131,13 +146,36 @@ impl App {
         handle
     }
 
-    /// Opens a file: a card for it on the page, the file itself to the worker.
-    fn open(&self, file: &File) {
+    fn upload(&self, handle: Handle) -> Option<Rc<Upload>> {
+        self.uploads.borrow().get(&handle).cloned()
+    }
+
+    /// Stops sending a file's bytes, if they are still being sent.
+    fn end_upload(&self, handle: Handle) {
+        let upload = self.uploads.borrow_mut().remove(&handle);
+        if let Some(upload) = upload {
+            upload.stop();
+        }
+    }
+
+    /// Opens a file: a card for it on the page, its bytes to the worker.
+    fn open(self: &Rc<Self>, file: &File) {
         let handle = self.new_handle();
         let size = file.size() as u64;
         let card = Rc::new(FileCard::new(handle, &file.name(), Some(size), Rc::clone(&self.port)));
-        self.cards.borrow_mut().push((handle, card));
-        self.port.send(&Request::Open { handle, name: file.name(), size }, Some(file));
+        self.cards.borrow_mut().push((handle, Rc::clone(&card)));
+        let upload = Rc::new(Upload::default());
+        self.uploads.borrow_mut().insert(handle, Rc::clone(&upload));
+        self.port.send(&Request::Open { handle, name: file.name(), size }, None);
+        let app = Rc::clone(self);
+        let file = file.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(message) = upload::send_file(&app.port, handle, &file, &upload).await {
+                app.end_upload(handle);
+                app.port.send(&Request::Close { handle }, None);
+                card.show_error(&message);
+            }
+        });
     }
 
     /// Merges every metrics file opened so far into one timeline, on a card of its own.

@@ -5,10 +5,10 @@
 
 use std::cell::{Cell, RefCell};
 
-use js_sys::{Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Object, Reflect};
 use rustc_hash::FxHashMap;
 use wasm_bindgen::JsValue;
-use web_sys::{File, Worker};
+use web_sys::Worker;
 
 use crate::protocol::{Handle, Query, Request};
 use crate::workspace::Answer;
@@ -18,8 +18,8 @@ type OnAnswer = Box<dyn FnOnce(Answer)>;
 pub struct Port {
     worker: Worker,
     ready: Cell<bool>,
-    /// Messages posted before the worker was ready.
-    queued: RefCell<Vec<JsValue>>,
+    /// Messages posted before the worker was ready, each with the buffer it transfers, if any.
+    queued: RefCell<Vec<(JsValue, Option<ArrayBuffer>)>>,
     next_seq: Cell<u32>,
     waiting: RefCell<FxHashMap<u32, OnAnswer>>,
 }
@@ -43,13 +43,14 @@ impl Port {
     pub fn set_ready(&self) {
         self.ready.set(true);
         let queued = std::mem::take(&mut *self.queued.borrow_mut());
-        for message in queued {
-            self.post(&message);
+        for (message, bytes) in queued {
+            self.post(&message, bytes.as_ref());
         }
     }
 
-    /// Posts `request` (with `file` beside it, if any), or queues it until the worker is ready.
-    pub fn send(&self, request: &Request, file: Option<&File>) {
+    /// Posts `request` (with `bytes` beside it, transferred to the worker: the page's buffer is emptied), or
+    /// queues it until the worker is ready.
+    pub fn send(&self, request: &Request, bytes: Option<&ArrayBuffer>) {
         let request = match serde_wasm_bindgen::to_value(request) {
             Ok(value) => value,
             Err(e) => {
@@ -59,13 +60,13 @@ impl Port {
         };
         let message = Object::new();
         let _ = Reflect::set(&message, &"request".into(), &request);
-        if let Some(file) = file {
-            let _ = Reflect::set(&message, &"file".into(), file);
+        if let Some(bytes) = bytes {
+            let _ = Reflect::set(&message, &"bytes".into(), bytes);
         }
         if self.ready.get() {
-            self.post(&message);
+            self.post(&message, bytes);
         } else {
-            self.queued.borrow_mut().push(message.into());
+            self.queued.borrow_mut().push((message.into(), bytes.cloned()));
         }
     }
 
@@ -85,8 +86,12 @@ impl Port {
         }
     }
 
-    fn post(&self, message: &JsValue) {
-        if let Err(e) = self.worker.post_message(message) {
+    fn post(&self, message: &JsValue, bytes: Option<&ArrayBuffer>) {
+        let posted = match bytes {
+            Some(bytes) => self.worker.post_message_with_transfer(message, &Array::of1(bytes)),
+            None => self.worker.post_message(message),
+        };
+        if let Err(e) = posted {
             web_sys::console::error_2(&"heapscope: postMessage failed".into(), &e);
         }
     }

@@ -1,26 +1,23 @@
-//! The Web Worker: reads `File`s in chunks into the [`Workspace`] and answers the page's requests.
+//! The Web Worker: feeds the chunks of files the page sends into the [`Workspace`] and answers the page's
+//! requests.
 //!
-//! It is deliberately thin. Each message from the page is `{request, file?}`: `request` is a
-//! [`Request`] crossed with serde-wasm-bindgen, `file` the `File` an `Open` request refers to. Files are read
-//! with `Blob.slice(..).arrayBuffer()` one chunk at a time, so the tab never holds a whole file; each chunk
-//! is copied into one reused buffer and fed to the workspace, and progress is posted after every chunk.
+//! It is deliberately thin. Each message from the page is `{request, bytes?}`: `request` is a [`Request`]
+//! crossed with serde-wasm-bindgen, `bytes` the `ArrayBuffer` of a [`Request::Chunk`]. The page reads the
+//! file (see `ui::upload`), so this thread only parses; each chunk is copied into wasm memory, fed to the
+//! workspace and answered with a progress message, and the file is analysed at [`Request::EndOfFile`].
 //! Panics are forwarded to the page as a [`Response::Failed`] before the worker dies.
 #![deny(clippy::unwrap_used)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{ErrorReport, Handle, Request, Response};
+use crate::protocol::{ErrorReport, Request, Response};
 use crate::workspace::{FileInfo, Workspace};
-
-/// Bytes read from the `File` per step: large enough to keep the parser busy, small enough for memory.
-const CHUNK_BYTES: usize = 4 << 20;
 
 /// Starts the worker: installs the message handler and tells the page it is ready.
 pub fn start() {
@@ -65,33 +62,38 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
         }
     };
     match request {
-        Request::Open { handle, name, size } => {
-            let file = Reflect::get(data, &"file".into()).ok().and_then(|f| f.dyn_into::<File>().ok());
-            let Some(file) = file else {
-                post(&Response::Failed { handle, error: ErrorReport::new("no file came with the request") });
+        Request::Open { handle, name, size } => workspace.borrow_mut().open(handle, &name, size),
+        Request::Chunk { handle } => {
+            if !workspace.borrow().is_reading(handle) {
+                // The file failed on an earlier chunk (the page was told) or was closed.
+                return;
+            }
+            let bytes =
+                Reflect::get(data, &"bytes".into()).ok().and_then(|b| b.dyn_into::<ArrayBuffer>().ok());
+            let Some(bytes) = bytes else {
+                workspace.borrow_mut().close(handle);
+                post(&Response::Failed { handle, error: ErrorReport::new("a chunk came without its bytes") });
                 return;
             };
-            workspace.borrow_mut().open(handle, &name, size);
-            let workspace = Rc::clone(workspace);
-            wasm_bindgen_futures::spawn_local(async move {
-                let response = match read_file(&workspace, handle, &file).await {
-                    Ok(()) => {
-                        let info =
-                            workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
-                        match info {
-                            Ok(mut info) => {
-                                if let FileInfo::Snapshot(snapshot) = &mut info {
-                                    snapshot.analyser_memory_bytes = Some(wasm_memory_bytes());
-                                }
-                                Response::Opened { handle, info: Box::new(info) }
-                            }
-                            Err(error) => Response::Failed { handle, error },
-                        }
+            let chunk = Uint8Array::new(&bytes).to_vec();
+            let response = match workspace.borrow_mut().feed(handle, &chunk) {
+                Ok(progress) => Response::Progress(progress),
+                Err(error) => Response::Failed { handle, error },
+            };
+            post(&response);
+        }
+        Request::EndOfFile { handle } => {
+            let info = workspace.borrow_mut().finish(handle, &mut |p| post(&Response::Progress(p)));
+            let response = match info {
+                Ok(mut info) => {
+                    if let FileInfo::Snapshot(snapshot) = &mut info {
+                        snapshot.analyser_memory_bytes = Some(wasm_memory_bytes());
                     }
-                    Err(error) => Response::Failed { handle, error },
-                };
-                post(&response);
-            });
+                    Response::Opened { handle, info: Box::new(info) }
+                }
+                Err(error) => Response::Failed { handle, error },
+            };
+            post(&response);
         }
         Request::Query { handle, seq, query } => {
             let response = match workspace.borrow().query(handle, &query) {
@@ -115,31 +117,4 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
 fn wasm_memory_bytes() -> u64 {
     const WASM_PAGE_BYTES: u64 = 64 * 1024;
     core::arch::wasm32::memory_size(0) as u64 * WASM_PAGE_BYTES
-}
-
-/// Streams a `File` into the workspace chunk by chunk, posting progress after each.
-async fn read_file(
-    workspace: &Rc<RefCell<Workspace>>,
-    handle: Handle,
-    file: &File,
-) -> Result<(), ErrorReport> {
-    let size = file.size();
-    let mut buffer = vec![0u8; CHUNK_BYTES];
-    let mut offset = 0f64;
-    while offset < size {
-        let end = (offset + CHUNK_BYTES as f64).min(size);
-        let blob = file
-            .slice_with_f64_and_f64(offset, end)
-            .map_err(|e| ErrorReport::new(format!("cannot slice the file at byte {offset}: {e:?}")))?;
-        let array_buffer = JsFuture::from(blob.array_buffer())
-            .await
-            .map_err(|e| ErrorReport::new(format!("cannot read the file at byte {offset}: {e:?}")))?;
-        let bytes = Uint8Array::new(&array_buffer);
-        let n = bytes.length() as usize;
-        bytes.copy_to(&mut buffer[..n]);
-        let progress = workspace.borrow_mut().feed(handle, &buffer[..n])?;
-        post(&Response::Progress(progress));
-        offset = end;
-    }
-    Ok(())
 }

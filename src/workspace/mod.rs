@@ -115,6 +115,11 @@ impl Workspace {
         self.entries.insert(handle, Entry::Loading { name: name.to_owned(), size, read: 0, loading });
     }
 
+    /// Whether `handle` names a file that is being read (opened, not yet finished, failed or closed).
+    pub fn is_reading(&self, handle: Handle) -> bool {
+        matches!(self.entries.get(&handle), Some(Entry::Loading { .. }))
+    }
+
     /// Feeds the next chunk of a file; returns the reading progress. After an error the file is dropped.
     pub fn feed(&mut self, handle: Handle, chunk: &[u8]) -> Result<Progress, ErrorReport> {
         let result = self.feed_entry(handle, chunk);

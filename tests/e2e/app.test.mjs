@@ -55,6 +55,39 @@ test('a dropped corpus snapshot shows its node count', async () => {
   await page.close();
 });
 
+test('a 15 MB snapshot streams to the worker in several chunks and shows DevTools\' numbers', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  // listeners-3 as text is four 4 MiB slices: more than the page sends ahead of the worker, so the page must
+  // wait for the worker to consume chunks before it sends the last one.
+  await dropFixture(page, 'snapshots/listeners-3.heapsnapshot.gz', 'listeners-3.heapsnapshot', { gunzip: true });
+  const oracle = readOracle('listeners').files.find((f) => f.file === 'listeners-3.heapsnapshot').devtools;
+  assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
+  assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
+  assert.match(await page.locator('.file-card >> nth=0 >> h2').textContent(), /^listeners-3\.heapsnapshot/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 25 MB file that is not a snapshot fails with a clear error, and the page goes on', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['not JSON at all; '.repeat(1_500_000)], 'big.heapsnapshot'));
+    const zone = document.querySelector('#drop-zone');
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const error = page.locator('.file-card >> nth=0 >> .error');
+  await error.waitFor({ timeout: 30000 });
+  assert.match(await error.textContent(), /big\.heapsnapshot.*(not a heap snapshot|not JSON)/i);
+  // The page stays usable: another file opens after it.
+  await page.click('#open-example');
+  const example = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  assert.equal(await shownCount(page, 'node-count'), example.node_count);
+  assert.match(await page.locator('.file-card >> nth=1 >> .error').textContent(), /big\.heapsnapshot/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a dropped text file gets a clear error', async () => {
   const { page, problems } = await openApp(browser, origin);
   await dropText(page, 'notes.txt', 'these are my notes, not a heap snapshot\n');

@@ -64,16 +64,20 @@ export async function openApp(browser, origin) {
   return { page, problems };
 }
 
-/** Drops a fixture file onto the drop zone the way a browser does: a DataTransfer holding a File. */
-export async function dropFixture(page, relativePath, name = path.basename(relativePath)) {
-  await page.evaluate(async ({ url, name }) => {
-    const blob = await (await fetch(url)).blob();
+/** Drops a fixture file onto the drop zone the way a browser does: a DataTransfer holding a File. With
+ * `gunzip`, the fixture is decompressed first (in the page), so a large snapshot arrives as its text. */
+export async function dropFixture(page, relativePath, name = path.basename(relativePath), { gunzip = false } = {}) {
+  await page.evaluate(async ({ url, name, gunzip }) => {
+    const response = await fetch(url);
+    const blob = gunzip
+      ? await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).blob()
+      : await response.blob();
     const transfer = new DataTransfer();
     transfer.items.add(new File([blob], name));
     const zone = document.querySelector('#drop-zone');
     zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, { url: '/__fixtures/' + relativePath, name });
+  }, { url: '/__fixtures/' + relativePath, name, gunzip });
 }
 
 /** Drops a file made of `text` onto the drop zone. */
