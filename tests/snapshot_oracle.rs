@@ -188,3 +188,23 @@ fn errors_go_to_stderr_with_a_failure_status() {
     assert!(!unknown_id.status.success());
     assert!(String::from_utf8_lossy(&unknown_id.stderr).contains("no object with id @2"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `heapscope summary … | head`: the pipe is closed before heapscope writes a byte.
+    let path = snapshot_path("timers-1.heapsnapshot");
+    for args in
+        [vec!["summary", path.to_str().unwrap(), "--json"], vec!["inspect", path.to_str().unwrap(), "@1"]]
+    {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_heapscope"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run heapscope");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("heapscope ends");
+        assert!(output.status.success(), "{args:?}: {:?}", output.status);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+}

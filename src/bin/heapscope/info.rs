@@ -6,6 +6,8 @@ use std::io::Read;
 
 use heapscope::snapshot::parse::{SnapshotMeta, SnapshotParser};
 
+use super::output;
+
 /// Bytes read from disk per step; the parser never sees the whole file at once.
 const CHUNK_BYTES: usize = 4 << 20;
 
@@ -24,18 +26,19 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
     let path = path.ok_or("usage: heapscope info FILE [--json]")?;
     let shown = path.to_string_lossy().into_owned();
     let (meta, nodes, edges) = read_header_and_counts(&path).map_err(|e| format!("{shown}: {e}"))?;
-    if json {
-        let out =
-            serde_json::json!({ "file": shown, "meta": meta, "node_count": nodes, "edge_count": edges });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
-    } else {
-        println!("{shown}");
-        println!("  nodes        {nodes}");
-        println!("  edges        {edges}");
-        println!("  node fields  {}", meta.node_fields.join(", "));
-        println!("  edge fields  {}", meta.edge_fields.join(", "));
-    }
-    Ok(())
+    output::to_stdout(|out| {
+        if json {
+            let report =
+                serde_json::json!({ "file": shown, "meta": meta, "node_count": nodes, "edge_count": edges });
+            output::json(out, &report)
+        } else {
+            writeln!(out, "{shown}")?;
+            writeln!(out, "  nodes        {nodes}")?;
+            writeln!(out, "  edges        {edges}")?;
+            writeln!(out, "  node fields  {}", meta.node_fields.join(", "))?;
+            writeln!(out, "  edge fields  {}", meta.edge_fields.join(", "))
+        }
+    })
 }
 
 /// Streams the whole file through the parser, which validates it, and returns its header and counts.

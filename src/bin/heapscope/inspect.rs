@@ -2,10 +2,11 @@
 //! references it, its dominators up to the root and the shortest path from a GC root to it.
 
 use std::ffi::OsString;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use heapscope::snapshot::{EdgeRow, HeapSnapshot, Page};
 
+use super::output;
 use super::summary::{load_snapshot, write_node_header, write_node_row};
 
 /// Rows per list unless `--limit` says otherwise.
@@ -44,15 +45,9 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
         dominator_chain: snapshot.dominator_chain(node, 0, limit),
         path_to_root: snapshot.path_to_root(node, 0, usize::MAX),
     };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let written = if json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(|e| e.to_string())
-            .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
-    } else {
-        write_text(&mut out, &snapshot, &report).map_err(|e| e.to_string())
-    };
-    written.and_then(|()| out.flush().map_err(|e| e.to_string()))
+    output::to_stdout(
+        |out| if json { output::json(out, &report) } else { write_text(out, &snapshot, &report) },
+    )
 }
 
 /// `@123` or `123`.
@@ -73,7 +68,7 @@ struct Report {
     path_to_root: Page<EdgeRow>,
 }
 
-fn write_text(out: &mut impl Write, snapshot: &HeapSnapshot, report: &Report) -> std::io::Result<()> {
+fn write_text(out: &mut dyn Write, snapshot: &HeapSnapshot, report: &Report) -> std::io::Result<()> {
     write_node_header(out)?;
     write_node_row(out, &report.object, "")?;
     for (title, page) in [("References", &report.edges), ("Retainers", &report.retainers)] {

@@ -3,9 +3,11 @@
 
 mod info;
 mod inspect;
+mod output;
 mod summary;
 mod trend;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -22,7 +24,7 @@ usage:
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
     let Some(command) = args.next() else {
-        eprint!("{USAGE}");
+        let _ = write!(std::io::stderr(), "{USAGE}");
         return ExitCode::from(2);
     };
     let rest: Vec<std::ffi::OsString> = args.collect();
@@ -31,16 +33,14 @@ fn main() -> ExitCode {
         "summary" => summary::run(rest),
         "inspect" => inspect::run(rest),
         "trend" => trend::run(rest),
-        "-h" | "--help" | "help" => {
-            print!("{USAGE}");
-            Ok(())
-        }
+        "-h" | "--help" | "help" => output::to_stdout(|out| out.write_all(USAGE.as_bytes())),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("heapscope: {message}");
+            // Standard error may be a closed pipe too; the status still tells.
+            let _ = writeln!(std::io::stderr(), "heapscope: {message}");
             ExitCode::FAILURE
         }
     }

@@ -4,12 +4,14 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use heapscope::snapshot::distance::distance_label;
 use heapscope::snapshot::parse::parse_reader;
 use heapscope::snapshot::{summary_json, HeapSnapshot, NodeRow};
 use heapscope::units::{format_bytes, format_count};
+
+use super::output;
 
 /// Bytes read from disk per step; the parser never sees the whole file at once.
 const CHUNK_BYTES: usize = 1 << 20;
@@ -37,15 +39,13 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
     }
     let path = path.ok_or(USAGE)?;
     let snapshot = load_snapshot(&path)?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let written = if json {
-        serde_json::to_writer_pretty(&mut out, &summary_json(&snapshot, top))
-            .map_err(|e| e.to_string())
-            .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
-    } else {
-        write_text(&mut out, &path.to_string_lossy(), &snapshot, top).map_err(|e| e.to_string())
-    };
-    written.and_then(|()| out.flush().map_err(|e| e.to_string()))
+    output::to_stdout(|out| {
+        if json {
+            output::json(out, &summary_json(&snapshot, top))
+        } else {
+            write_text(out, &path.to_string_lossy(), &snapshot, top)
+        }
+    })
 }
 
 /// Reads and analyses a snapshot file (plain or gzip-compressed); errors name the file.
@@ -56,7 +56,7 @@ pub fn load_snapshot(path: &OsString) -> Result<HeapSnapshot, String> {
     Ok(HeapSnapshot::analyze(graph))
 }
 
-fn write_text(out: &mut impl Write, file: &str, snapshot: &HeapSnapshot, top: usize) -> std::io::Result<()> {
+fn write_text(out: &mut dyn Write, file: &str, snapshot: &HeapSnapshot, top: usize) -> std::io::Result<()> {
     let summary = snapshot.summary(top, top);
     let s = &summary.statistics;
     writeln!(out, "{file}")?;
@@ -110,12 +110,12 @@ fn class_label(key: &str, name: &str) -> String {
 }
 
 /// The column header for [`write_node_row`].
-pub fn write_node_header(out: &mut impl Write) -> std::io::Result<()> {
+pub fn write_node_header(out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "  {:>10}  {:>10}  {:>9}  object", "retained", "shallow", "distance")
 }
 
 /// One node as a table row: sizes, distance, then `prefix`, the class, the name and `@id`.
-pub fn write_node_row(out: &mut impl Write, node: &NodeRow, prefix: &str) -> std::io::Result<()> {
+pub fn write_node_row(out: &mut dyn Write, node: &NodeRow, prefix: &str) -> std::io::Result<()> {
     writeln!(
         out,
         "  {:>10}  {:>10}  {:>9}  {prefix}{} @{}",

@@ -10,6 +10,8 @@ use heapscope::metrics::trend::{self, TrendOptions, TrendReport};
 use heapscope::metrics::{self, MetricsFile};
 use heapscope::units::{format_bytes, format_duration_s};
 
+use super::output;
+
 struct Args {
     files: Vec<PathBuf>,
     json: bool,
@@ -87,13 +89,13 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
         let svg = chart::memory_chart_svg(&file, &report, &[]);
         std::fs::write(svg_path, svg).map_err(|e| format!("{}: {e}", svg_path.display()))?;
     }
-    if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        println!("{json}");
-    } else {
-        print!("{}", render_text(&report));
-    }
-    Ok(())
+    output::to_stdout(|out| {
+        if args.json {
+            output::json(out, &report)
+        } else {
+            out.write_all(render_text(&report).as_bytes())
+        }
+    })
 }
 
 fn render_text(report: &TrendReport) -> String {
