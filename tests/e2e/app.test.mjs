@@ -2,7 +2,7 @@
 // files. Run by `make test` against the release build in dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, dropFixture, dropText, readOracle, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, dropText, readOracle, screenshot } from './harness.mjs';
 
 let server, origin, browser;
 
@@ -64,6 +64,29 @@ test('a 15 MB snapshot streams to the worker in several chunks and shows DevTool
   assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
   assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
   assert.match(await page.locator('.file-card >> nth=0 >> h2').textContent(), /^listeners-3\.heapsnapshot/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('two snapshots dropped together load side by side, their chunks interleaved', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixtures(page, [
+    { path: 'snapshots/listeners-3.heapsnapshot.gz', name: 'listeners-3.heapsnapshot', gunzip: true },
+    { path: 'snapshots/mapcache-3.heapsnapshot.gz', name: 'mapcache-3.heapsnapshot', gunzip: true },
+  ]);
+  const expected = {
+    'listeners-3.heapsnapshot': readOracle('listeners').files.find((f) => f.file === 'listeners-3.heapsnapshot'),
+    'mapcache-3.heapsnapshot': readOracle('mapcache').files.find((f) => f.file === 'mapcache-3.heapsnapshot'),
+  };
+  const cards = page.locator('.file-card');
+  await page.waitForFunction(() => document.querySelectorAll('.file-card [data-field="node-count"]').length === 2,
+    null, { timeout: 60000 });
+  for (let i = 0; i < 2; i++) {
+    const title = await cards.nth(i).locator('h2').textContent();
+    const name = Object.keys(expected).find((file) => title.startsWith(file));
+    const nodes = Number((await cards.nth(i).locator('[data-field="node-count"]').textContent()).replaceAll(',', ''));
+    assert.equal(nodes, expected[name].devtools.node_count, name);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -64,20 +64,30 @@ export async function openApp(browser, origin) {
   return { page, problems };
 }
 
-/** Drops a fixture file onto the drop zone the way a browser does: a DataTransfer holding a File. With
- * `gunzip`, the fixture is decompressed first (in the page), so a large snapshot arrives as its text. */
-export async function dropFixture(page, relativePath, name = path.basename(relativePath), { gunzip = false } = {}) {
-  await page.evaluate(async ({ url, name, gunzip }) => {
-    const response = await fetch(url);
-    const blob = gunzip
-      ? await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).blob()
-      : await response.blob();
+/** Drops fixture files onto the drop zone together, the way a browser does: one DataTransfer holding a File
+ * each. `files` are `{ path, name?, gunzip? }`; with `gunzip` the fixture is decompressed first (in the page),
+ * so a large snapshot arrives as its text. */
+export async function dropFixtures(page, files) {
+  const specs = files.map(({ path: relativePath, name = path.basename(relativePath), gunzip = false }) =>
+    ({ url: '/__fixtures/' + relativePath, name, gunzip }));
+  await page.evaluate(async (specs) => {
     const transfer = new DataTransfer();
-    transfer.items.add(new File([blob], name));
+    for (const { url, name, gunzip } of specs) {
+      const response = await fetch(url);
+      const blob = gunzip
+        ? await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).blob()
+        : await response.blob();
+      transfer.items.add(new File([blob], name));
+    }
     const zone = document.querySelector('#drop-zone');
     zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-  }, { url: '/__fixtures/' + relativePath, name, gunzip });
+  }, specs);
+}
+
+/** Drops one fixture file (see `dropFixtures`). */
+export async function dropFixture(page, relativePath, name = path.basename(relativePath), { gunzip = false } = {}) {
+  await dropFixtures(page, [{ path: relativePath, name, gunzip }]);
 }
 
 /** Drops a file made of `text` onto the drop zone. */
