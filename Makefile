@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: serve build test tools lint native-test wasm-test e2e bench
+.PHONY: serve build test tools lint native-test wasm-test e2e bench bench-big
 
 serve: tools
 	trunk serve --release --no-autoreload --no-error-reporting
@@ -33,3 +33,7 @@ test: tools lint native-test wasm-test e2e
 
 bench:
 	cargo bench
+
+# parse → analysis → Summary on a generated ~300 MB snapshot (made once with node), five runs: MB/s, peak memory.
+bench-big:
+	scripts/bench-big.sh 300 5
