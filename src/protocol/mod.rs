@@ -21,7 +21,7 @@ pub enum Request {
     /// each with a [`Phase::Reading`] [`Progress`], which tells the page the chunk is consumed, or with a
     /// [`Response::Failed`]; chunks of a file that already failed are dropped without an answer.
     Chunk { handle: Handle },
-    /// Every chunk of an opened file has been sent: analyse it.
+    /// Every chunk of an opened file has been sent: analyse it (dropped, like its chunks, if it failed).
     EndOfFile { handle: Handle },
     /// Answer a query about an opened file; `seq` is echoed so the page can drop stale answers.
     Query { handle: Handle, seq: u32, query: Query },

@@ -63,11 +63,11 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
     };
     match request {
         Request::Open { handle, name, size } => workspace.borrow_mut().open(handle, &name, size),
+        // Chunks and ends of a file that failed on an earlier chunk (the page was told) or was closed are
+        // dropped: the page may have sent them before it heard.
+        Request::Chunk { handle } | Request::EndOfFile { handle }
+            if !workspace.borrow().is_reading(handle) => {}
         Request::Chunk { handle } => {
-            if !workspace.borrow().is_reading(handle) {
-                // The file failed on an earlier chunk (the page was told) or was closed.
-                return;
-            }
             let bytes =
                 Reflect::get(data, &"bytes".into()).ok().and_then(|b| b.dyn_into::<ArrayBuffer>().ok());
             let Some(bytes) = bytes else {
