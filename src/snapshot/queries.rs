@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::analysis::HeapSnapshot;
+use super::flags::ROOT;
 use super::graph::{EdgeIdx, NodeIdx};
 use super::names::{display_name, edge_name};
 use super::statistics::Statistics;
@@ -174,20 +175,21 @@ impl HeapSnapshot {
         }
     }
 
-    /// The edges pointing at `node` (weak ones included, with their type), in snapshot order.
+    /// The edges that keep `node` alive, as DevTools' Retainers view lists them: every edge into it but weak
+    /// and invisible ones and the root's (its `retainingEdgesFilter`), the last edge first (the order of
+    /// DevTools' retainer index). Costs a pass over the node's retainers, whatever the page.
     pub fn retainers(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<EdgeRow> {
-        let total = self.graph.retainer_slots(node).len();
-        Page {
-            offset,
-            total,
-            rows: self
-                .graph
-                .retainer_edges(node)
-                .skip(offset)
-                .take(limit)
-                .map(|(edge, owner)| self.edge_row(edge, owner))
-                .collect(),
-        }
+        let edge_kinds = &self.kinds.edge;
+        let mut shown: Vec<(EdgeIdx, NodeIdx)> = self
+            .graph
+            .retainer_edges(node)
+            .filter(|&(edge, owner)| {
+                let edge_type = u16::from(self.graph.edge_type[edge.0 as usize]);
+                owner != ROOT && edge_type != edge_kinds.weak && edge_type != edge_kinds.invisible
+            })
+            .collect();
+        shown.reverse();
+        Page::of(&shown, offset, limit, |(edge, owner)| self.edge_row(edge, owner))
     }
 
     /// The dominators of `node`, from `node` itself up to the root.

@@ -1,0 +1,84 @@
+//! The Retainers and References lists of single objects against Chrome DevTools' own.
+//!
+//! `tests/fixtures/oracle/NAME.retainers.devtools.json.gz` holds, for every 499th node of snapshot NAME and the
+//! five with the most retainers (up to 3000), the lists DevTools' worker code returns
+//! (`createRetainingEdgesProvider` and `createEdgesProvider` with their default filters: no weak retainers,
+//! none from the root): each retainer's owner id, edge type and edge name, in DevTools' order, and the number
+//! of references. It was made by `scripts/retainers-oracle.mjs` (DevTools' code, the oracle's bundle) with STEP 499, for a Node 20,
+//! a Chromium and a Node 22 snapshot; heapscope's `retainers` and `edges` queries must give the same.
+
+use std::fs::File;
+use std::path::Path;
+
+use flate2::read::GzDecoder;
+use heapscope::snapshot::parse::parse_reader;
+use heapscope::snapshot::HeapSnapshot;
+use serde_json::Value;
+
+fn fixture(relative: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
+}
+
+fn check(snapshot_name: &str) {
+    let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
+    let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
+    let oracle =
+        File::open(fixture(&format!("oracle/{snapshot_name}.retainers.devtools.json.gz"))).expect("oracle");
+    let expected: Value = serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON");
+    let nodes = expected["nodes"].as_array().expect("nodes");
+    assert!(nodes.len() > 100);
+    let mut problems = Vec::new();
+    for entry in nodes {
+        let id = entry["id"].as_u64().expect("id") as u32;
+        let node = snapshot.node_by_id(id).expect("the node DevTools names exists");
+        let theirs: Vec<(u64, String, String)> = entry["retainers"]
+            .as_array()
+            .expect("retainers")
+            .iter()
+            .map(|r| {
+                (r[0].as_u64().unwrap(), r[1].as_str().unwrap().to_owned(), r[2].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let page = snapshot.retainers(node, 0, usize::MAX);
+        let ours: Vec<(u64, String, String)> = page
+            .rows
+            .iter()
+            .map(|row| (u64::from(row.node.id), row.edge_type.clone(), row.edge_name.clone()))
+            .collect();
+        if ours != theirs || page.total != theirs.len() {
+            problems.push(format!(
+                "@{id} retainers: DevTools {theirs:?}, heapscope {ours:?} (total {})",
+                page.total
+            ));
+        }
+        let references = snapshot.edges(node, 0, 0).total as u64;
+        if references != entry["references_total"].as_u64().unwrap() {
+            problems.push(format!(
+                "@{id} references: DevTools {}, heapscope {references}",
+                entry["references_total"]
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{snapshot_name}: {} of {} nodes differ:\n{}",
+        problems.len(),
+        nodes.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn node20_retainers_and_references_match_devtools() {
+    check("mapcache-2");
+}
+
+#[test]
+fn chromium_retainers_and_references_match_devtools() {
+    check("domleak-2");
+}
+
+#[test]
+fn node22_retainers_and_references_match_devtools() {
+    check("node22-closure-2");
+}
