@@ -162,6 +162,11 @@ test('clicking a class and then an object shows why it is alive', async () => {
   await pathRows.first().waitFor();
   assert.match(await pathRows.last().textContent(), /CachedResponse @\d+/);
   assert.ok(await page.locator('.retainers tbody tr').count() >= 1);
+  // Its references: the fields the leaking program gave it that are objects (numbers are stored inline).
+  const references = page.locator('.references tbody tr');
+  await references.first().waitFor();
+  const fields = (await references.allTextContents()).join('\n');
+  for (const field of ['id', 'body', 'headers']) assert.match(fields, new RegExp(`^${field} \\(property\\)`, 'm'));
   await screenshot(page, 'object-view.png');
   assert.deepEqual(problems, []);
   await page.close();
