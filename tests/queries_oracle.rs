@@ -1,4 +1,5 @@
-//! The Retainers and References lists of single objects against Chrome DevTools' own.
+//! The Retainers and References lists of single objects, and the object lists of classes, against Chrome
+//! DevTools' own.
 //!
 //! `tests/fixtures/oracle/NAME.retainers.devtools.json.gz` holds, for every 499th node of snapshot NAME and the
 //! five with the most retainers (up to 3000), the lists DevTools' worker code returns
@@ -81,4 +82,48 @@ fn chromium_retainers_and_references_match_devtools() {
 #[test]
 fn node22_retainers_and_references_match_devtools() {
     check("node22-closure-2");
+}
+
+/// The first 40 objects of each of the 12 largest classes, in DevTools' order when the Summary is sorted by
+/// retained size (ties by id): `NAME.instances.devtools.json.gz`, made by `scripts/instances-oracle.mjs`.
+fn check_instances(snapshot_name: &str) {
+    let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
+    let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
+    let oracle =
+        File::open(fixture(&format!("oracle/{snapshot_name}.instances.devtools.json.gz"))).expect("oracle");
+    let expected: Value = serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON");
+    let rows = snapshot.classes_page(0, usize::MAX).rows;
+    let classes = expected["classes"].as_array().expect("classes");
+    assert_eq!(classes.len(), 12);
+    let mut problems = Vec::new();
+    for class in classes {
+        let key = class["key"].as_str().expect("key");
+        let row = rows.iter().find(|row| row.key == key).expect("DevTools' class is in the Summary");
+        let theirs: Vec<u64> =
+            class["ids"].as_array().expect("ids").iter().map(|id| id.as_u64().unwrap()).collect();
+        let page = snapshot.class_instances(row.class, 0, theirs.len());
+        let ours: Vec<u64> = page.rows.iter().map(|node| u64::from(node.id)).collect();
+        if ours != theirs || page.total as u64 != class["total"].as_u64().unwrap() {
+            problems.push(format!(
+                "{key}: DevTools {} {theirs:?}, heapscope {} {ours:?}",
+                class["total"], page.total
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{snapshot_name}:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn node20_class_instances_match_devtools() {
+    check_instances("mapcache-2");
+}
+
+#[test]
+fn chromium_class_instances_match_devtools() {
+    check_instances("domleak-2");
+}
+
+#[test]
+fn node22_class_instances_match_devtools() {
+    check_instances("node22-closure-2");
 }

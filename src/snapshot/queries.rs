@@ -208,7 +208,7 @@ impl HeapSnapshot {
     pub fn dominator_children(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<NodeRow> {
         let children: Vec<u32> =
             (0..self.n_nodes() as u32).filter(|&n| self.idom[n as usize] == node.0 && n != node.0).collect();
-        let (total, page) = largest_first_page(children, &self.retained, offset, limit);
+        let (total, page) = largest_first_page(children, &self.retained, &self.graph.node_id, offset, limit);
         Page { offset, total, rows: page.into_iter().map(|n| self.node_row(NodeIdx(n))).collect() }
     }
 }

@@ -190,21 +190,26 @@ pub fn instances_page(
     let members: Vec<u32> = (0..graph.n_nodes() as u32)
         .filter(|&n| classes.node_class[n as usize] == class && graph.self_size(NodeIdx(n)) != 0)
         .collect();
-    largest_first_page(members, retained, offset, limit)
+    largest_first_page(members, retained, &graph.node_id, offset, limit)
 }
 
-/// Rows `offset..offset + limit` of `nodes` ordered by retained size, largest first (ties by node index),
-/// with the total: a selection, then a sort of the page only.
+/// Rows `offset..offset + limit` of `nodes` ordered by retained size, largest first, ties by V8 id (DevTools'
+/// order for a class's objects sorted by retained size) and then by node index, with the total: a selection,
+/// then a sort of the page only.
 pub fn largest_first_page(
     mut nodes: Vec<u32>,
     retained: &[u64],
+    node_id: &[u32],
     offset: usize,
     limit: usize,
 ) -> (usize, Vec<u32>) {
     let total = nodes.len();
     let start = offset.min(total);
     let end = start.saturating_add(limit).min(total);
-    let order = |a: &u32, b: &u32| retained[*b as usize].cmp(&retained[*a as usize]).then(a.cmp(b));
+    let order = |a: &u32, b: &u32| {
+        let (a, b) = (*a as usize, *b as usize);
+        retained[b].cmp(&retained[a]).then(node_id[a].cmp(&node_id[b])).then(a.cmp(&b))
+    };
     if end < total {
         nodes.select_nth_unstable_by(end, order);
         nodes.truncate(end);
@@ -248,12 +253,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pages_are_slices_of_the_full_order() {
+    fn pages_are_slices_of_the_full_order_with_ties_by_id() {
         let retained: Vec<u64> = (0..50u64).map(|n| (n * 7919) % 13).collect();
+        // Ids run against the node order, so a tie broken by index would come out the other way round.
+        let node_id: Vec<u32> = (0..50u32).map(|n| 1000 - 2 * n).collect();
         let mut full: Vec<u32> = (0..50).collect();
-        full.sort_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(a.cmp(&b)));
+        full.sort_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(b.cmp(&a)));
         for (offset, limit) in [(0, 10), (7, 5), (45, 10), (50, 3), (0, 100)] {
-            let (total, page) = largest_first_page((0..50).rev().collect(), &retained, offset, limit);
+            let (total, page) =
+                largest_first_page((0..50).rev().collect(), &retained, &node_id, offset, limit);
             assert_eq!(total, 50);
             let end = (offset + limit).min(50);
             assert_eq!(page, full[offset.min(50)..end], "offset {offset}, limit {limit}");
