@@ -1,12 +1,13 @@
 //! The Retainers and References lists of single objects, and the object lists of classes, against Chrome
-//! DevTools' own.
+//! DevTools' own, on a Node 20, a Chromium and a Node 22 snapshot of the fixtures.
 //!
-//! `tests/fixtures/oracle/NAME.retainers.devtools.json.gz` holds, for every 499th node of snapshot NAME and the
-//! five with the most retainers (up to 3000), the lists DevTools' worker code returns
-//! (`createRetainingEdgesProvider` and `createEdgesProvider` with their default filters: no weak retainers,
-//! none from the root): each retainer's owner id, edge type and edge name, in DevTools' order, and the number
-//! of references. It was made by `scripts/retainers-oracle.mjs` (DevTools' code, the oracle's bundle) with STEP 499, for a Node 20,
-//! a Chromium and a Node 22 snapshot; heapscope's `retainers` and `edges` queries must give the same.
+//! The oracle files in `tests/fixtures/oracle/` were made by `scripts/devtools-lists.mjs` (DevTools' worker
+//! code, the oracle's bundle): `NAME.retainers.devtools.json.gz` (step 499) holds, for every 499th node and the
+//! five with the most retainers (up to 3000), DevTools' Retainers list (its default filter: no weak retainers,
+//! none from the root; its order), each retainer as owner id, edge type and edge name, and its References
+//! count; `NAME.instances.devtools.json.gz` the first 40 objects of the 12 largest classes in the Summary's
+//! order by retained size (ties by id), with each class's count. heapscope's `retainers`, `edges` and
+//! `class_instances` queries must give the same.
 
 use std::fs::File;
 use std::path::Path;
@@ -20,12 +21,17 @@ fn fixture(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
 }
 
-fn check(snapshot_name: &str) {
+/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers` or `instances`).
+fn snapshot_and_oracle(snapshot_name: &str, kind: &str) -> (HeapSnapshot, Value) {
     let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
     let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
     let oracle =
-        File::open(fixture(&format!("oracle/{snapshot_name}.retainers.devtools.json.gz"))).expect("oracle");
-    let expected: Value = serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON");
+        File::open(fixture(&format!("oracle/{snapshot_name}.{kind}.devtools.json.gz"))).expect("oracle");
+    (snapshot, serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON"))
+}
+
+fn check(snapshot_name: &str) {
+    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "retainers");
     let nodes = expected["nodes"].as_array().expect("nodes");
     assert!(nodes.len() > 100);
     let mut problems = Vec::new();
@@ -84,14 +90,8 @@ fn node22_retainers_and_references_match_devtools() {
     check("node22-closure-2");
 }
 
-/// The first 40 objects of each of the 12 largest classes, in DevTools' order when the Summary is sorted by
-/// retained size (ties by id): `NAME.instances.devtools.json.gz`, made by `scripts/instances-oracle.mjs`.
 fn check_instances(snapshot_name: &str) {
-    let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
-    let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
-    let oracle =
-        File::open(fixture(&format!("oracle/{snapshot_name}.instances.devtools.json.gz"))).expect("oracle");
-    let expected: Value = serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON");
+    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "instances");
     let rows = snapshot.classes_page(0, usize::MAX).rows;
     let classes = expected["classes"].as_array().expect("classes");
     assert_eq!(classes.len(), 12);
