@@ -5,8 +5,8 @@
 //     {file, step, nodes: [{id, retainers: [[from_id, type, name]...], references_total}]}
 //   node scripts/devtools-lists.mjs instances SNAPSHOT | gzip -9 > NAME.instances.devtools.json.gz
 //     the first 40 objects of the 12 classes with the largest retained size, as the Summary orders them when
-//     sorted by retained size (retained size descending, ties by id), and each class's count:
-//     {file, classes: [{key, total, ids}]}
+//     sorted by retained size (retained size descending, ties by id), each as [id, name, type, self size,
+//     retained size, distance], and each class's count: {file, classes: [{key, total, objects}]}
 // Needs the DevTools bundle the project's oracle builds (~/.cache/heapscope-oracle, see the oracle's README).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,7 +58,8 @@ function instances() {
     const provider = snap.createNodesProviderForClass(key, filter);
     provider.sortAndRewind(new model.ComparatorConfig('retainedSize', false, 'id', true));
     const range = provider.serializeItemsRange(0, 40);
-    return {key, total: range.totalLength, ids: range.items.map((node) => node.id)};
+    const objects = range.items.map((n) => [n.id, n.name, n.type, n.selfSize, n.retainedSize, n.distance]);
+    return {key, total: range.totalLength, objects};
   });
   return {file: path.basename(file), classes};
 }

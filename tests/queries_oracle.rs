@@ -6,7 +6,8 @@
 //! five with the most retainers (up to 3000), DevTools' Retainers list (its default filter: no weak retainers,
 //! none from the root; its order), each retainer as owner id, edge type and edge name, and its References
 //! count; `NAME.instances.devtools.json.gz` the first 40 objects of the 12 largest classes in the Summary's
-//! order by retained size (ties by id), with each class's count. heapscope's `retainers`, `edges` and
+//! order by retained size (ties by id), each with its id, name, type, shallow and retained size and distance,
+//! and each class's count. heapscope's `retainers`, `edges` and
 //! `class_instances` queries must give the same.
 
 use std::fs::File;
@@ -99,15 +100,26 @@ fn check_instances(snapshot_name: &str) {
     for class in classes {
         let key = class["key"].as_str().expect("key");
         let row = rows.iter().find(|row| row.key == key).expect("DevTools' class is in the Summary");
-        let theirs: Vec<u64> =
-            class["ids"].as_array().expect("ids").iter().map(|id| id.as_u64().unwrap()).collect();
+        let theirs = class["objects"].as_array().expect("objects");
         let page = snapshot.class_instances(row.class, 0, theirs.len());
-        let ours: Vec<u64> = page.rows.iter().map(|node| u64::from(node.id)).collect();
-        if ours != theirs || page.total as u64 != class["total"].as_u64().unwrap() {
-            problems.push(format!(
-                "{key}: DevTools {} {theirs:?}, heapscope {} {ours:?}",
-                class["total"], page.total
-            ));
+        if page.total as u64 != class["total"].as_u64().unwrap() {
+            problems.push(format!("{key}: DevTools counts {}, heapscope {}", class["total"], page.total));
+        }
+        if page.rows.len() != theirs.len() {
+            problems.push(format!("{key}: DevTools lists {}, heapscope {}", theirs.len(), page.rows.len()));
+        }
+        for (object, node) in theirs.iter().zip(&page.rows) {
+            let ours = serde_json::json!([
+                node.id,
+                node.name,
+                node.node_type,
+                node.self_size,
+                node.retained_size,
+                node.distance
+            ]);
+            if &ours != object {
+                problems.push(format!("{key}: DevTools {object}, heapscope {ours}"));
+            }
         }
     }
     assert!(problems.is_empty(), "{snapshot_name}:\n{}", problems.join("\n"));
