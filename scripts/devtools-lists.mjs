@@ -2,7 +2,7 @@
 //   node scripts/devtools-lists.mjs retainers SNAPSHOT [STEP=997] | gzip -9 > NAME.retainers.devtools.json.gz
 //     the Retainers and References lists (createRetainingEdgesProvider / createEdgesProvider with their default
 //     filters) of every STEP-th node and of the five with the most retainers (up to 3000):
-//     {file, step, nodes: [{id, retainers: [[from_id, type, name]...], references_total}]}
+//     {file, step, nodes: [{id, retainers: [[from_id, type, name]...], references: [[to_id, type, name]...]}]}
 //   node scripts/devtools-lists.mjs instances SNAPSHOT | gzip -9 > NAME.instances.devtools.json.gz
 //     the first 40 objects of the 12 classes with the largest retained size, as the Summary orders them when
 //     sorted by retained size (retained size descending, ties by id), each as [id, name, type, self size,
@@ -43,8 +43,8 @@ async function retainers(step) {
     const nodeIndex = ordinal * nodeFieldCount;
     const items = (await snap.createRetainingEdgesProvider(nodeIndex).serializeItemsRange(0, Infinity)).items;
     const references = await snap.createEdgesProvider(nodeIndex).serializeItemsRange(0, Infinity);
-    nodes.push({id: snap.createNode(nodeIndex).id(), retainers: items.map((e) => [e.node.id, e.type, String(e.name)]),
-      references_total: references.totalLength});
+    const edge = (e) => [e.node.id, e.type, String(e.name)];
+    nodes.push({id: snap.createNode(nodeIndex).id(), retainers: items.map(edge), references: references.items.map(edge)});
   }
   return {file: path.basename(file), step, nodes};
 }
