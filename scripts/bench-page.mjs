@@ -1,6 +1,7 @@
 // Loads a file into the built app (dist/) in headless Chromium as a person would (the file picker), and
-// reports how the progress bar moved, how long reading and analysis took, and the browser's peak memory
-// (the summed RSS of all Chromium processes, sampled every 100 ms) against the file's size.
+// reports how the progress bar moved, how long reading and analysis took, the browser's peak memory (the
+// summed RSS of all Chromium processes, sampled every 100 ms) against the file's size, and the main thread's
+// long tasks (over 50 ms, DESIGN's UI budget) from picking the file to the Summary.
 //   node scripts/bench-page.mjs FILE        (after `make build`)
 import fs from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -24,6 +25,11 @@ const progress = [];
 const sampler = setInterval(async () => {
   peak = Math.max(peak, chromiumRssBytes());
 }, 100);
+await page.evaluate(() => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => Math.round(e.duration))))
+    .observe({ type: 'longtask' });
+});
 const t0 = Date.now();
 await page.setInputFiles('#file-input', file);
 const poller = setInterval(async () => {
@@ -42,6 +48,7 @@ clearInterval(sampler);
 clearInterval(poller);
 const shot = await screenshot(page, 'bench-page.png');
 const workerMemory = await page.locator('[data-field="worker-memory"]').first().textContent().catch(() => null);
+const longTasks = await page.evaluate(() => window.longTasks);
 const mb = fileBytes / 1e6;
 console.log(JSON.stringify({
   file, file_mb: +mb.toFixed(1), seconds_to_result: seconds, mb_per_s: +(mb / seconds).toFixed(1),
@@ -49,7 +56,7 @@ console.log(JSON.stringify({
   rss_growth_over_file_size: +((peak - baseline) / fileBytes).toFixed(2),
   progress_samples: progress.length, progress_first: progress[0], progress_last: progress.at(-1),
   distinct_progress_values: new Set(progress.map(([, v]) => v.toFixed(3))).size,
-  worker_memory: workerMemory, problems, screenshot: shot,
+  worker_memory: workerMemory, main_thread_long_tasks_ms: longTasks, problems, screenshot: shot,
 }, null, 1));
 await browser.close();
 server.close();
