@@ -15,8 +15,8 @@ import {pathToFileURL} from 'node:url';
 
 const BUNDLE = path.join(os.homedir(), '.cache/heapscope-oracle/build/devtools-heap-snapshot.mjs');
 const [mode, file, stepArg] = process.argv.slice(2);
-if (!['retainers', 'instances'].includes(mode) || !file) {
-  console.error('usage: devtools-lists.mjs retainers|instances SNAPSHOT [STEP]');
+if (!['retainers', 'instances', 'dominators'].includes(mode) || !file) {
+  console.error('usage: devtools-lists.mjs retainers|instances|dominators SNAPSHOT [STEP]');
   process.exit(2);
 }
 const dt = await import(pathToFileURL(BUNDLE).href);
@@ -64,4 +64,9 @@ function instances() {
   return {file: path.basename(file), classes};
 }
 
-console.log(JSON.stringify(mode === 'retainers' ? await retainers(Number(stepArg || 997)) : instances()));
+function dominators() {
+  return {file: path.basename(file), dominators: Array.from(snap.dominatorsTree)};
+}
+
+const lists = {retainers: () => retainers(Number(stepArg || 997)), instances, dominators};
+console.log(JSON.stringify(await lists[mode]()));

@@ -7,12 +7,14 @@
 //! none from the root; its order) and References list, each edge as the other end's id, edge type and edge
 //! name; `NAME.instances.devtools.json.gz` the first 40 objects of the 12 largest classes in the Summary's
 //! order by retained size (ties by id), each with its id, name, type, shallow and retained size and distance,
-//! and each class's count. heapscope's `retainers`, `edges` and `class_instances` queries must give the same.
+//! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node (by node
+//! ordinal). heapscope's `retainers`, `edges`, `class_instances` and `immediate_dominator` must give the same.
 
 use std::fs::File;
 use std::path::Path;
 
 use flate2::read::GzDecoder;
+use heapscope::snapshot::graph::NodeIdx;
 use heapscope::snapshot::parse::parse_reader;
 use heapscope::snapshot::HeapSnapshot;
 use serde_json::Value;
@@ -21,7 +23,7 @@ fn fixture(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
 }
 
-/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers` or `instances`).
+/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances` or `dominators`).
 fn snapshot_and_oracle(snapshot_name: &str, kind: &str) -> (HeapSnapshot, Value) {
     let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
     let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
@@ -127,4 +129,41 @@ fn chromium_class_instances_match_devtools() {
 #[test]
 fn node22_class_instances_match_devtools() {
     check_instances("node22-closure-2");
+}
+
+fn check_dominators(snapshot_name: &str) {
+    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "dominators");
+    let theirs = expected["dominators"].as_array().expect("dominators");
+    assert_eq!(theirs.len(), snapshot.n_nodes());
+    let differing: Vec<String> = theirs
+        .iter()
+        .enumerate()
+        .filter_map(|(node, dominator)| {
+            let ours = snapshot.immediate_dominator(NodeIdx(node as u32)).0;
+            (u64::from(ours) != dominator.as_u64().unwrap())
+                .then(|| format!("node {node}: DevTools {dominator}, heapscope {ours}"))
+        })
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{snapshot_name}: {} of {} immediate dominators differ, first: {:?}",
+        differing.len(),
+        theirs.len(),
+        &differing[..differing.len().min(10)]
+    );
+}
+
+#[test]
+fn node20_dominator_tree_matches_devtools() {
+    check_dominators("mapcache-2");
+}
+
+#[test]
+fn chromium_dominator_tree_matches_devtools() {
+    check_dominators("domleak-2");
+}
+
+#[test]
+fn node22_dominator_tree_matches_devtools() {
+    check_dominators("node22-closure-2");
 }
