@@ -15,8 +15,8 @@ import {pathToFileURL} from 'node:url';
 
 const BUNDLE = path.join(os.homedir(), '.cache/heapscope-oracle/build/devtools-heap-snapshot.mjs');
 const [mode, file, stepArg] = process.argv.slice(2);
-if (!['retainers', 'instances', 'dominators'].includes(mode) || !file) {
-  console.error('usage: devtools-lists.mjs retainers|instances|dominators SNAPSHOT [STEP]');
+if (!['retainers', 'instances', 'dominators', 'retained'].includes(mode) || !file) {
+  console.error('usage: devtools-lists.mjs retainers|instances|dominators|retained SNAPSHOT [STEP]');
   process.exit(2);
 }
 const dt = await import(pathToFileURL(BUNDLE).href);
@@ -68,5 +68,9 @@ function dominators() {
   return {file: path.basename(file), dominators: Array.from(snap.dominatorsTree)};
 }
 
-const lists = {retainers: () => retainers(Number(stepArg || 997)), instances, dominators};
+function retained() {
+  return {file: path.basename(file), retained: Array.from(snap.retainedSizes), distances: Array.from(snap.nodeDistances)};
+}
+
+const lists = {retainers: () => retainers(Number(stepArg || 997)), instances, dominators, retained};
 console.log(JSON.stringify(await lists[mode]()));

@@ -7,8 +7,9 @@
 //! none from the root; its order) and References list, each edge as the other end's id, edge type and edge
 //! name; `NAME.instances.devtools.json.gz` the first 40 objects of the 12 largest classes in the Summary's
 //! order by retained size (ties by id), each with its id, name, type, shallow and retained size and distance,
-//! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node (by node
-//! ordinal). heapscope's `retainers`, `edges`, `class_instances` and `immediate_dominator` must give the same.
+//! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node and
+//! `NAME.retained.devtools.json.gz` every node's retained size and distance (by node ordinal). heapscope's
+//! `retainers`, `edges`, `class_instances`, `immediate_dominator` and `node_row` must give the same.
 
 use std::fs::File;
 use std::path::Path;
@@ -23,7 +24,8 @@ fn fixture(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
 }
 
-/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances` or `dominators`).
+/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances`, `dominators` or
+/// `retained`).
 fn snapshot_and_oracle(snapshot_name: &str, kind: &str) -> (HeapSnapshot, Value) {
     let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
     let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
@@ -131,39 +133,46 @@ fn node22_class_instances_match_devtools() {
     check_instances("node22-closure-2");
 }
 
-fn check_dominators(snapshot_name: &str) {
-    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "dominators");
-    let theirs = expected["dominators"].as_array().expect("dominators");
-    assert_eq!(theirs.len(), snapshot.n_nodes());
-    let differing: Vec<String> = theirs
-        .iter()
-        .enumerate()
-        .filter_map(|(node, dominator)| {
-            let ours = snapshot.immediate_dominator(NodeIdx(node as u32)).0;
-            (u64::from(ours) != dominator.as_u64().unwrap())
-                .then(|| format!("node {node}: DevTools {dominator}, heapscope {ours}"))
-        })
-        .collect();
+/// Every node's immediate dominator, retained size and distance.
+fn check_every_node(snapshot_name: &str) {
+    let (snapshot, dominators) = snapshot_and_oracle(snapshot_name, "dominators");
+    let (_, retained) = snapshot_and_oracle(snapshot_name, "retained");
+    let dominators = dominators["dominators"].as_array().expect("dominators");
+    let sizes = retained["retained"].as_array().expect("retained sizes");
+    let distances = retained["distances"].as_array().expect("distances");
+    assert_eq!(dominators.len(), snapshot.n_nodes());
+    assert_eq!(sizes.len(), snapshot.n_nodes());
+    assert_eq!(distances.len(), snapshot.n_nodes());
+    let mut differing = Vec::new();
+    for node in 0..snapshot.n_nodes() {
+        let row = snapshot.node_row(NodeIdx(node as u32));
+        let dominator = snapshot.immediate_dominator(NodeIdx(node as u32)).0;
+        let ours = serde_json::json!([dominator, row.retained_size, row.distance]);
+        let theirs = serde_json::json!([dominators[node], sizes[node], distances[node]]);
+        if ours != theirs {
+            differing.push(format!("node {node}: DevTools {theirs}, heapscope {ours}"));
+        }
+    }
     assert!(
         differing.is_empty(),
-        "{snapshot_name}: {} of {} immediate dominators differ, first: {:?}",
+        "{snapshot_name}: {} of {} nodes differ in [dominator, retained size, distance], first: {:?}",
         differing.len(),
-        theirs.len(),
+        snapshot.n_nodes(),
         &differing[..differing.len().min(10)]
     );
 }
 
 #[test]
-fn node20_dominator_tree_matches_devtools() {
-    check_dominators("mapcache-2");
+fn node20_every_node_matches_devtools() {
+    check_every_node("mapcache-2");
 }
 
 #[test]
-fn chromium_dominator_tree_matches_devtools() {
-    check_dominators("domleak-2");
+fn chromium_every_node_matches_devtools() {
+    check_every_node("domleak-2");
 }
 
 #[test]
-fn node22_dominator_tree_matches_devtools() {
-    check_dominators("node22-closure-2");
+fn node22_every_node_matches_devtools() {
+    check_every_node("node22-closure-2");
 }
