@@ -15,8 +15,8 @@ import {pathToFileURL} from 'node:url';
 
 const BUNDLE = path.join(os.homedir(), '.cache/heapscope-oracle/build/devtools-heap-snapshot.mjs');
 const [mode, file, stepArg] = process.argv.slice(2);
-if (!['retainers', 'instances', 'dominators', 'retained'].includes(mode) || !file) {
-  console.error('usage: devtools-lists.mjs retainers|instances|dominators|retained SNAPSHOT [STEP]');
+if (!['retainers', 'instances', 'dominators', 'retained', 'names'].includes(mode) || !file) {
+  console.error('usage: devtools-lists.mjs retainers|instances|dominators|retained|names SNAPSHOT [STEP]');
   process.exit(2);
 }
 const dt = await import(pathToFileURL(BUNDLE).href);
@@ -72,5 +72,13 @@ function retained() {
   return {file: path.basename(file), retained: Array.from(snap.retainedSizes), distances: Array.from(snap.nodeDistances)};
 }
 
-const lists = {retainers: () => retainers(Number(stepArg || 997)), instances, dominators, retained};
+function names() {
+  const classNames = [];
+  for (let ordinal = 0; ordinal < snap.nodeCount; ordinal++) {
+    classNames.push(snap.createNode(ordinal * snap.nodeFieldCount).className());
+  }
+  return {file: path.basename(file), class_names: classNames};
+}
+
+const lists = {retainers: () => retainers(Number(stepArg || 997)), instances, dominators, retained, names};
 console.log(JSON.stringify(await lists[mode]()));

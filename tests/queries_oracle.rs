@@ -7,9 +7,10 @@
 //! none from the root; its order) and References list, each edge as the other end's id, edge type and edge
 //! name; `NAME.instances.devtools.json.gz` the first 40 objects of the 12 largest classes in the Summary's
 //! order by retained size (ties by id), each with its id, name, type, shallow and retained size and distance,
-//! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node and
-//! `NAME.retained.devtools.json.gz` every node's retained size and distance (by node ordinal). heapscope's
-//! `retainers`, `edges`, `class_instances`, `immediate_dominator` and `node_row` must give the same.
+//! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node,
+//! `NAME.retained.devtools.json.gz` every node's retained size and distance and `NAME.names.devtools.json.gz`
+//! every node's class name (by node ordinal). heapscope's `retainers`, `edges`, `class_instances`,
+//! `immediate_dominator` and `node_row` must give the same.
 
 use std::fs::File;
 use std::path::Path;
@@ -24,8 +25,8 @@ fn fixture(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
 }
 
-/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances`, `dominators` or
-/// `retained`).
+/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances`, `dominators`,
+/// `retained` or `names`).
 fn snapshot_and_oracle(snapshot_name: &str, kind: &str) -> (HeapSnapshot, Value) {
     let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
     let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
@@ -133,10 +134,13 @@ fn node22_class_instances_match_devtools() {
     check_instances("node22-closure-2");
 }
 
-/// Every node's immediate dominator, retained size and distance.
+/// Every node's immediate dominator, retained size, distance and class name.
 fn check_every_node(snapshot_name: &str) {
     let (snapshot, dominators) = snapshot_and_oracle(snapshot_name, "dominators");
     let (_, retained) = snapshot_and_oracle(snapshot_name, "retained");
+    let (_, names) = snapshot_and_oracle(snapshot_name, "names");
+    let class_names = names["class_names"].as_array().expect("class names");
+    assert_eq!(class_names.len(), snapshot.n_nodes());
     let dominators = dominators["dominators"].as_array().expect("dominators");
     let sizes = retained["retained"].as_array().expect("retained sizes");
     let distances = retained["distances"].as_array().expect("distances");
@@ -147,15 +151,15 @@ fn check_every_node(snapshot_name: &str) {
     for node in 0..snapshot.n_nodes() {
         let row = snapshot.node_row(NodeIdx(node as u32));
         let dominator = snapshot.immediate_dominator(NodeIdx(node as u32)).0;
-        let ours = serde_json::json!([dominator, row.retained_size, row.distance]);
-        let theirs = serde_json::json!([dominators[node], sizes[node], distances[node]]);
+        let ours = serde_json::json!([dominator, row.retained_size, row.distance, row.class_name]);
+        let theirs = serde_json::json!([dominators[node], sizes[node], distances[node], class_names[node]]);
         if ours != theirs {
             differing.push(format!("node {node}: DevTools {theirs}, heapscope {ours}"));
         }
     }
     assert!(
         differing.is_empty(),
-        "{snapshot_name}: {} of {} nodes differ in [dominator, retained size, distance], first: {:?}",
+        "{snapshot_name}: {} of {} nodes differ in [dominator, retained size, distance, class], first: {:?}",
         differing.len(),
         snapshot.n_nodes(),
         &differing[..differing.len().min(10)]
