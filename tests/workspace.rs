@@ -89,7 +89,8 @@ fn queries_about_nodes_that_do_not_exist_are_errors() {
     open(&mut workspace, 1, "steady-1", &gz, 1 << 20).expect("loads");
     let error = workspace.query(1, &Query::Retainers { node: u32::MAX, offset: 0, limit: 10 }).unwrap_err();
     assert!(error.message.contains("there is no node"), "{}", error.message);
-    let error = workspace.query(99, &Query::Classes { offset: 0, limit: 10 }).unwrap_err();
+    let error =
+        workspace.query(99, &Query::Classes { offset: 0, limit: 10, filter: String::new() }).unwrap_err();
     assert!(error.message.contains("not loaded"), "{}", error.message);
 }
 
@@ -123,4 +124,30 @@ fn metrics_files_get_a_verdict_and_a_chart() {
     };
     assert_eq!(info.report.verdict.as_str(), "leak");
     assert!(info.memory_chart_svg.starts_with("<svg"), "an SVG chart");
+}
+
+#[test]
+fn the_class_filter_pages_through_matching_classes_only() {
+    let mut workspace = Workspace::new();
+    let bytes = fixture("snapshots/mapcache-2.heapsnapshot.gz");
+    open(&mut workspace, 1, "mapcache-2", &bytes, 1 << 20).expect("a snapshot");
+    let classes = |filter: &str, offset, limit| match workspace
+        .query(1, &Query::Classes { offset, limit, filter: filter.to_owned() })
+        .expect("an answer")
+    {
+        Answer::Classes(page) => page,
+        other => panic!("classes, not {other:?}"),
+    };
+    let all = classes("", 0, u32::MAX);
+    // "map" matches Map, WeakMap, system / Map and more, in any case; the filter keeps the Summary's order and
+    // each row's position in it.
+    let expected: Vec<_> =
+        all.rows.iter().filter(|row| row.name.to_lowercase().contains("map")).cloned().collect();
+    assert!(expected.len() > 3, "{} classes mention map", expected.len());
+    let first = classes("MaP", 0, 2);
+    assert_eq!(first.total, expected.len());
+    assert_eq!(first.rows, expected[..2]);
+    let rest = classes("MaP", 2, u32::MAX);
+    assert_eq!(rest.rows, expected[2..]);
+    assert_eq!(classes("no class has this name", 0, 10).total, 0);
 }

@@ -35,8 +35,14 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Query {
-    /// Classes of a snapshot, by retained size.
-    Classes { offset: u32, limit: u32 },
+    /// Classes of a snapshot, by retained size; only those whose name contains `filter` (ignoring case) when
+    /// it is not empty.
+    Classes {
+        offset: u32,
+        limit: u32,
+        #[serde(default)]
+        filter: String,
+    },
     /// Objects of one class (an index into the class list), by retained size.
     Instances { class: u32, offset: u32, limit: u32 },
     /// A node's outgoing references.

@@ -133,11 +133,15 @@ impl HeapSnapshot {
 
     /// Summary rows by retained size, largest first.
     pub fn classes_page(&self, offset: usize, limit: usize) -> Page<ClassRow> {
-        let rows = &self.summary.rows;
-        let start = offset.min(rows.len());
-        let end = start.saturating_add(limit).min(rows.len());
+        self.classes_matching("", offset, limit)
+    }
+
+    /// Summary rows whose class name contains `filter` (ignoring case, as DevTools' class filter does), by
+    /// retained size, largest first; every row when `filter` is empty. Each row keeps its position in the
+    /// whole Summary (`ClassRow::class`).
+    pub fn classes_matching(&self, filter: &str, offset: usize, limit: usize) -> Page<ClassRow> {
         let row = |position: usize| {
-            let aggregate = &rows[position];
+            let aggregate = &self.summary.rows[position];
             let class = &self.classes.classes[aggregate.class as usize];
             ClassRow {
                 class: position as u32,
@@ -149,7 +153,20 @@ impl HeapSnapshot {
                 distance: aggregate.distance,
             }
         };
-        Page { offset, total: rows.len(), rows: (start..end).map(row).collect() }
+        let n_rows = self.summary.rows.len();
+        if filter.is_empty() {
+            let start = offset.min(n_rows);
+            let end = start.saturating_add(limit).min(n_rows);
+            return Page { offset, total: n_rows, rows: (start..end).map(row).collect() };
+        }
+        let filter = filter.to_lowercase();
+        let matching: Vec<usize> = (0..n_rows)
+            .filter(|&position| {
+                let aggregate = &self.summary.rows[position];
+                self.classes.classes[aggregate.class as usize].name.to_lowercase().contains(&filter)
+            })
+            .collect();
+        Page::of(&matching, offset, limit, row)
     }
 
     /// The objects of Summary row `class`, largest retained size first. Costs a scan of the class column.

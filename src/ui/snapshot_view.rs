@@ -4,11 +4,12 @@
 
 use std::rc::Rc;
 
-use web_sys::HtmlElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::dom::{append, el, set_attr};
 use super::port::Port;
-use super::table::{more_button, number, text, Cell, Table};
+use super::table::{more_button, number, on, text, Cell, Table};
 use crate::protocol::{Handle, Query};
 use crate::snapshot::distance::distance_label;
 use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page};
@@ -65,18 +66,38 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
     let context = Context { port, handle, detail };
 
     append(&left, el("h3", "", "Summary: classes by retained size"));
-    let query = Rc::new(|offset| Query::Classes { offset, limit: CLASS_PAGE_ROWS });
-    let classes =
-        PagedTable::new(&left, "classes", &["Class", "Count#", "Shallow#", "Retained#", "Distance#"], query);
+    let filter = append(&left, el("input", "class-filter", "")).unchecked_into::<HtmlInputElement>();
+    filter.set_type("search");
+    filter.set_placeholder("Class filter");
+    set_attr(&filter, "aria-label", "Show only classes whose name contains");
+    let list = append(&left, el("div", "class-list", ""));
     // The first page came with the snapshot's first view.
     let first = Page { offset: 0, total: info.class_count, rows: summary.classes.clone() };
-    classes.show(&context, Answer::Classes(first));
+    class_table(&list, String::new()).show(&context, Answer::Classes(first));
+    let (context_for_filter, filter_input) = (context.clone(), filter.clone());
+    on(
+        &filter,
+        "input",
+        Box::new(move || {
+            clear(&list);
+            class_table(&list, filter_input.value()).load(&context_for_filter, 0);
+        }),
+    );
 
     append(&context.detail, el("h3", "", "Largest objects"));
     let objects = Table::new(&context.detail, "objects", &NODE_HEADERS);
     for row in &summary.top_objects {
         add_node_row(&context, &objects, row);
     }
+}
+
+/// A fresh Summary table in `list` for the classes matching `filter`. Each gets a section of its own, so the
+/// answer to an earlier filter, arriving late, fills a section no longer on the page.
+fn class_table(list: &HtmlElement, filter: String) -> PagedTable {
+    let section = append(list, el("div", "", ""));
+    let query =
+        Rc::new(move |offset| Query::Classes { offset, limit: CLASS_PAGE_ROWS, filter: filter.clone() });
+    PagedTable::new(&section, "classes", &["Class", "Count#", "Shallow#", "Retained#", "Distance#"], query)
 }
 
 /// A page query: the query for the rows from `offset` on.

@@ -234,8 +234,8 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         }
     };
     Ok(match *query {
-        Query::Classes { offset, limit } => {
-            Answer::Classes(snapshot.classes_page(offset as usize, limit as usize))
+        Query::Classes { offset, limit, ref filter } => {
+            Answer::Classes(snapshot.classes_matching(filter, offset as usize, limit as usize))
         }
         Query::Instances { class, offset, limit } => {
             Answer::Nodes(snapshot.class_instances(class, offset as usize, limit as usize))

@@ -143,6 +143,33 @@ test('a truncated snapshot gets an error naming the section and byte offset', as
   await page.close();
 });
 
+test('the class filter shows only the classes whose name contains it, and their objects', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
+  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const rows = page.locator('table.classes tbody tr');
+  await rows.first().waitFor({ timeout: 60000 });
+  await page.fill('.class-filter', 'cachedresp');
+  await page.waitForFunction(() => {
+    const names = [...document.querySelectorAll('table.classes tbody tr td:first-child')].map((td) => td.textContent);
+    return names.length > 0 && names.every((name) => /cachedresp/i.test(name));
+  });
+  const expected = oracle.top_classes_by_retained.filter((c) => /cachedresp/i.test(c.name));
+  assert.equal(await rows.count(), expected.length);
+  assert.equal(await rows.nth(0).locator('td').nth(1).textContent(), expected[0].count.toLocaleString('en-US'));
+  await rows.nth(0).click();
+  await page.locator('.instances tbody tr').first().waitFor();
+  assert.match(await page.locator('.instances tbody tr').first().textContent(), /CachedResponse @\d+/);
+  await page.fill('.class-filter', 'no class is called this');
+  await page.locator('.class-list p.muted', { hasText: 'none' }).waitFor();
+  assert.equal(await rows.count(), 0);
+  await page.fill('.class-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('table.classes tbody tr').length === 100);
+  await screenshot(page, 'class-filter.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('clicking a class and then an object shows why it is alive', async () => {
   const { page, problems } = await openApp(browser, origin);
   await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
