@@ -25,18 +25,45 @@ fn fixture(relative: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(relative)
 }
 
-/// A fixture snapshot, analysed, and its oracle file of `kind` (`retainers`, `instances`, `dominators`,
-/// `retained` or `names`).
-fn snapshot_and_oracle(snapshot_name: &str, kind: &str) -> (HeapSnapshot, Value) {
+/// A fixture snapshot, analysed.
+fn analysed(snapshot_name: &str) -> HeapSnapshot {
     let file = File::open(fixture(&format!("snapshots/{snapshot_name}.heapsnapshot.gz"))).expect("fixture");
-    let snapshot = HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"));
-    let oracle =
-        File::open(fixture(&format!("oracle/{snapshot_name}.{kind}.devtools.json.gz"))).expect("oracle");
-    (snapshot, serde_json::from_reader(GzDecoder::new(oracle)).expect("oracle JSON"))
+    HeapSnapshot::analyze(parse_reader(file, 1 << 20, |_| {}).expect("valid snapshot"))
 }
 
-fn check(snapshot_name: &str) {
-    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "retainers");
+/// The snapshot's oracle file of `kind` (`retainers`, `instances`, `dominators`, `retained` or `names`).
+fn oracle(snapshot_name: &str, kind: &str) -> Value {
+    let file =
+        File::open(fixture(&format!("oracle/{snapshot_name}.{kind}.devtools.json.gz"))).expect("oracle");
+    serde_json::from_reader(GzDecoder::new(file)).expect("oracle JSON")
+}
+
+/// Every check of this file on one snapshot, analysed once.
+fn check_snapshot(snapshot_name: &str) {
+    let snapshot = analysed(snapshot_name);
+    check_lists(&snapshot, snapshot_name);
+    check_instances(&snapshot, snapshot_name);
+    check_every_node(&snapshot, snapshot_name);
+}
+
+#[test]
+fn node20_snapshot_matches_devtools() {
+    check_snapshot("mapcache-2");
+}
+
+#[test]
+fn chromium_snapshot_matches_devtools() {
+    check_snapshot("domleak-2");
+}
+
+#[test]
+fn node22_snapshot_matches_devtools() {
+    check_snapshot("node22-closure-2");
+}
+
+/// The Retainers and References lists of the sampled objects.
+fn check_lists(snapshot: &HeapSnapshot, snapshot_name: &str) {
+    let expected = oracle(snapshot_name, "retainers");
     let nodes = expected["nodes"].as_array().expect("nodes");
     assert!(nodes.len() > 100);
     let mut problems = Vec::new();
@@ -70,23 +97,9 @@ fn check(snapshot_name: &str) {
     );
 }
 
-#[test]
-fn node20_retainers_and_references_match_devtools() {
-    check("mapcache-2");
-}
-
-#[test]
-fn chromium_retainers_and_references_match_devtools() {
-    check("domleak-2");
-}
-
-#[test]
-fn node22_retainers_and_references_match_devtools() {
-    check("node22-closure-2");
-}
-
-fn check_instances(snapshot_name: &str) {
-    let (snapshot, expected) = snapshot_and_oracle(snapshot_name, "instances");
+/// The first objects of the largest classes, with their numbers.
+fn check_instances(snapshot: &HeapSnapshot, snapshot_name: &str) {
+    let expected = oracle(snapshot_name, "instances");
     let rows = snapshot.classes_page(0, usize::MAX).rows;
     let classes = expected["classes"].as_array().expect("classes");
     assert_eq!(classes.len(), 12);
@@ -119,26 +132,11 @@ fn check_instances(snapshot_name: &str) {
     assert!(problems.is_empty(), "{snapshot_name}:\n{}", problems.join("\n"));
 }
 
-#[test]
-fn node20_class_instances_match_devtools() {
-    check_instances("mapcache-2");
-}
-
-#[test]
-fn chromium_class_instances_match_devtools() {
-    check_instances("domleak-2");
-}
-
-#[test]
-fn node22_class_instances_match_devtools() {
-    check_instances("node22-closure-2");
-}
-
 /// Every node's immediate dominator, retained size, distance and class name.
-fn check_every_node(snapshot_name: &str) {
-    let (snapshot, dominators) = snapshot_and_oracle(snapshot_name, "dominators");
-    let (_, retained) = snapshot_and_oracle(snapshot_name, "retained");
-    let (_, names) = snapshot_and_oracle(snapshot_name, "names");
+fn check_every_node(snapshot: &HeapSnapshot, snapshot_name: &str) {
+    let dominators = oracle(snapshot_name, "dominators");
+    let retained = oracle(snapshot_name, "retained");
+    let names = oracle(snapshot_name, "names");
     let class_names = names["class_names"].as_array().expect("class names");
     assert_eq!(class_names.len(), snapshot.n_nodes());
     let dominators = dominators["dominators"].as_array().expect("dominators");
@@ -164,19 +162,4 @@ fn check_every_node(snapshot_name: &str) {
         snapshot.n_nodes(),
         &differing[..differing.len().min(10)]
     );
-}
-
-#[test]
-fn node20_every_node_matches_devtools() {
-    check_every_node("mapcache-2");
-}
-
-#[test]
-fn chromium_every_node_matches_devtools() {
-    check_every_node("domleak-2");
-}
-
-#[test]
-fn node22_every_node_matches_devtools() {
-    check_every_node("node22-closure-2");
 }
