@@ -55,7 +55,7 @@ pub enum Query {
     DominatorChain { node: u32, offset: u32, limit: u32 },
     /// The nodes a node dominates (retains alone), by retained size.
     DominatorChildren { node: u32, offset: u32, limit: u32 },
-    /// One node's row, looked up by V8's `@id`.
+    /// One node's row, looked up by V8's `@id`; an empty page when no object has that id.
     NodeById { id: u32 },
 }
 

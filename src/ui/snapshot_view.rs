@@ -70,6 +70,12 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
     filter.set_type("search");
     filter.set_placeholder("Class filter");
     set_attr(&filter, "aria-label", "Show only classes whose name contains");
+    let go_to = append(&left, el("input", "go-to-id", "")).unchecked_into::<HtmlInputElement>();
+    go_to.set_type("search");
+    go_to.set_placeholder("Go to object @id");
+    set_attr(&go_to, "aria-label", "Show the object with this V8 id");
+    let (context_for_id, id_input) = (context.clone(), go_to.clone());
+    on(&go_to, "change", Box::new(move || go_to_object(&context_for_id, &id_input.value())));
     let list = append(&left, el("div", "class-list", ""));
     // The first page came with the snapshot's first view.
     let first = Page { offset: 0, total: info.class_count, rows: summary.classes.clone() };
@@ -191,6 +197,33 @@ fn show_class(context: &Context, class: &ClassRow) {
     let class = class.class;
     let query = Rc::new(move |offset| Query::Instances { class, offset, limit: PAGE_ROWS });
     PagedTable::new(&section, "nodes", &NODE_HEADERS, query).load(context, 0);
+}
+
+/// Shows the object whose V8 id is typed (`@123` or `123`), or says there is none.
+fn go_to_object(context: &Context, typed: &str) {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return;
+    }
+    let Ok(id) = typed.trim_start_matches('@').parse::<u32>() else {
+        clear(&context.detail);
+        append(
+            &context.detail,
+            el("p", "muted", &format!("\u{201c}{typed}\u{201d} is not an object id (@123)")),
+        );
+        return;
+    };
+    let context_for_answer = context.clone();
+    context.port.query(context.handle, Query::NodeById { id }, move |answer| match answer {
+        Answer::Nodes(page) if !page.rows.is_empty() => show_object(&context_for_answer, &page.rows[0]),
+        _ => {
+            clear(&context_for_answer.detail);
+            append(
+                &context_for_answer.detail,
+                el("p", "muted", &format!("No object has id @{id} in this snapshot")),
+            );
+        }
+    });
 }
 
 /// Replaces the detail panel with one object: its numbers, path from a GC root, retainers, references

@@ -256,9 +256,8 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
             Answer::Nodes(snapshot.dominator_children(node(n)?, offset as usize, limit as usize))
         }
         Query::NodeById { id } => {
-            let n =
-                snapshot.node_by_id(id).ok_or_else(|| ErrorReport::new(format!("no object has id @{id}")))?;
-            Answer::Nodes(Page { offset: 0, total: 1, rows: vec![snapshot.node_row(n)] })
+            let rows: Vec<_> = snapshot.node_by_id(id).map(|n| snapshot.node_row(n)).into_iter().collect();
+            Answer::Nodes(Page { offset: 0, total: rows.len(), rows })
         }
     })
 }

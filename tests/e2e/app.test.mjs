@@ -170,6 +170,27 @@ test('the class filter shows only the classes whose name contains it, and their 
   await page.close();
 });
 
+test('an object can be found by its @id', async () => {
+  const { page, problems } = await openApp(browser, origin);
+  await dropFixture(page, 'snapshots/mapcache-3.heapsnapshot.gz');
+  const server = readOracle('mapcache').files.find((f) => f.file === 'mapcache-3.heapsnapshot').devtools
+    .top_objects_by_retained[0];
+  await page.locator('.go-to-id').waitFor({ timeout: 60000 });
+  await page.fill('.go-to-id', `@${server.id}`);
+  await page.press('.go-to-id', 'Enter');
+  await page.locator('.object-title', { hasText: `@${server.id}` }).waitFor();
+  assert.equal(await page.locator('[data-field="object-class"]').textContent(), server.class_name);
+  await page.locator('.retainers tbody tr').first().waitFor();
+  await page.fill('.go-to-id', '4294967295');
+  await page.press('.go-to-id', 'Enter');
+  await page.locator('.snapshot-detail p.muted', { hasText: 'No object has id @4294967295' }).waitFor();
+  await page.fill('.go-to-id', 'abc');
+  await page.press('.go-to-id', 'Enter');
+  await page.locator('.snapshot-detail p.muted', { hasText: 'is not an object id' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('clicking a class and then an object shows why it is alive', async () => {
   const { page, problems } = await openApp(browser, origin);
   await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
