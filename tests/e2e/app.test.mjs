@@ -2,7 +2,7 @@
 // files. Run by `make test` against the release build in dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, dropText, readOracle, screenshot } from './harness.mjs';
+import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, dropText, devtoolsNumbers, screenshot } from './harness.mjs';
 
 let server, origin, browser;
 
@@ -16,6 +16,16 @@ after(async () => {
   server?.close();
 });
 
+/** A test on a fresh page of the app; it also fails on any console error, page error or foreign request. */
+function appTest(name, body) {
+  test(name, async () => {
+    const { page, problems } = await openApp(browser, origin);
+    await body(page);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
 /** The number shown in the newest card's `data-field` cell, as an integer. */
 async function shownCount(page, field) {
   const cell = page.locator(`.file-card >> nth=0 >> [data-field="${field}"]`);
@@ -23,24 +33,20 @@ async function shownCount(page, field) {
   return Number((await cell.textContent()).replaceAll(',', ''));
 }
 
-test('Open example shows the example snapshot node count, with no errors and no foreign requests', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('Open example shows the example snapshot node count, with no errors and no foreign requests', async (page) => {
   await page.click('#open-example');
   const nodes = await shownCount(page, 'node-count');
-  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const oracle = devtoolsNumbers('mapcache-2.heapsnapshot');
   assert.equal(nodes, oracle.node_count);
   assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(policy, /default-src 'self'/, 'a Content-Security-Policy keeps every request on this origin');
   await screenshot(page, 'example.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a dropped corpus snapshot shows its node count', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a dropped corpus snapshot shows its node count', async (page) => {
   await dropFixture(page, 'snapshots/listeners-2.heapsnapshot.gz');
-  const oracle = readOracle('listeners').files.find((f) => f.file === 'listeners-2.heapsnapshot').devtools;
+  const oracle = devtoolsNumbers('listeners-2.heapsnapshot');
   assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
   assert.match(await page.locator('.file-card >> nth=0 >> [data-field="node-fields"]').textContent(), /^type, name, id/);
   // The Summary comes 100 classes at a time; "Show more" asks the worker for the next page.
@@ -51,48 +57,36 @@ test('a dropped corpus snapshot shows its node count', async () => {
   await page.waitForFunction((n) => document.querySelectorAll('table.classes tbody tr').length === n, Math.min(200, classCount));
   assert.equal(await classRows.nth(0).locator('td').first().textContent(), oracle.top_classes_by_retained[0].name);
   await screenshot(page, 'dropped-snapshot.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a 15 MB snapshot streams to the worker in several chunks and shows DevTools\' numbers', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a 15 MB snapshot streams to the worker in several chunks and shows DevTools\' numbers', async (page) => {
   // listeners-3 as text is four 4 MiB slices: more than the page sends ahead of the worker, so the page must
   // wait for the worker to consume chunks before it sends the last one.
   await dropFixture(page, 'snapshots/listeners-3.heapsnapshot.gz', 'listeners-3.heapsnapshot', { gunzip: true });
-  const oracle = readOracle('listeners').files.find((f) => f.file === 'listeners-3.heapsnapshot').devtools;
+  const oracle = devtoolsNumbers('listeners-3.heapsnapshot');
   assert.equal(await shownCount(page, 'node-count'), oracle.node_count);
   assert.equal(await shownCount(page, 'edge-count'), oracle.edge_count);
   assert.match(await page.locator('.file-card >> nth=0 >> h2').textContent(), /^listeners-3\.heapsnapshot/);
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('two snapshots dropped together load side by side, their chunks interleaved', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('two snapshots dropped together load side by side, their chunks interleaved', async (page) => {
   await dropFixtures(page, [
     { path: 'snapshots/listeners-3.heapsnapshot.gz', name: 'listeners-3.heapsnapshot', gunzip: true },
     { path: 'snapshots/mapcache-3.heapsnapshot.gz', name: 'mapcache-3.heapsnapshot', gunzip: true },
   ]);
-  const expected = {
-    'listeners-3.heapsnapshot': readOracle('listeners').files.find((f) => f.file === 'listeners-3.heapsnapshot'),
-    'mapcache-3.heapsnapshot': readOracle('mapcache').files.find((f) => f.file === 'mapcache-3.heapsnapshot'),
-  };
+  const files = ['listeners-3.heapsnapshot', 'mapcache-3.heapsnapshot'];
   const cards = page.locator('.file-card');
   await page.waitForFunction(() => document.querySelectorAll('.file-card [data-field="node-count"]').length === 2,
     null, { timeout: 60000 });
   for (let i = 0; i < 2; i++) {
     const title = await cards.nth(i).locator('h2').textContent();
-    const name = Object.keys(expected).find((file) => title.startsWith(file));
+    const name = files.find((file) => title.startsWith(file));
     const nodes = Number((await cards.nth(i).locator('[data-field="node-count"]').textContent()).replaceAll(',', ''));
-    assert.equal(nodes, expected[name].devtools.node_count, name);
+    assert.equal(nodes, devtoolsNumbers(name).node_count, name);
   }
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('files that are not snapshots (25 MB, 5 MB) fail with a clear error, and the page goes on', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('files that are not snapshots (25 MB, 5 MB) fail with a clear error, and the page goes on', async (page) => {
   await page.evaluate(() => {
     const transfer = new DataTransfer();
     transfer.items.add(new File(['not JSON at all; '.repeat(1_500_000)], 'big.heapsnapshot'));
@@ -109,25 +103,19 @@ test('files that are not snapshots (25 MB, 5 MB) fail with a clear error, and th
   assert.match(error('small'), /snapshot.*byte \d+/, 'small: the parser\'s error, with its byte offset');
   // The page stays usable: another file opens after it.
   await page.click('#open-example');
-  const example = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const example = devtoolsNumbers('mapcache-2.heapsnapshot');
   assert.equal(await shownCount(page, 'node-count'), example.node_count);
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a dropped text file gets a clear error', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a dropped text file gets a clear error', async (page) => {
   await dropText(page, 'notes.txt', 'these are my notes, not a heap snapshot\n');
   const error = page.locator('.file-card >> nth=0 >> .file-status.error');
   await error.waitFor({ timeout: 30000 });
   assert.match(await error.textContent(), /notes\.txt: not a heap snapshot/);
   await screenshot(page, 'text-file-error.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a truncated snapshot gets an error naming the section and byte offset', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a truncated snapshot gets an error naming the section and byte offset', async (page) => {
   const head = '{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],' +
     '"node_types":[["hidden","object"],"string","number","number","number"],"edge_fields":["type","name_or_index","to_node"],' +
     '"edge_types":[["context","element"],"string_or_number","node"]},"node_count":2,"edge_count":1},"nodes":[1,0,1,0,1,';
@@ -139,14 +127,11 @@ test('a truncated snapshot gets an error naming the section and byte offset', as
   assert.match(text, /truncated/i);
   assert.match(text, /nodes/);
   assert.match(text, /byte \d+/);
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('the class filter shows only the classes whose name contains it, and their objects', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('the class filter shows only the classes whose name contains it, and their objects', async (page) => {
   await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
-  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const oracle = devtoolsNumbers('mapcache-2.heapsnapshot');
   const rows = page.locator('table.classes tbody tr');
   await rows.first().waitFor({ timeout: 60000 });
   await page.fill('.class-filter', 'cachedresp');
@@ -166,15 +151,11 @@ test('the class filter shows only the classes whose name contains it, and their 
   await page.fill('.class-filter', '');
   await page.waitForFunction(() => document.querySelectorAll('table.classes tbody tr').length === 100);
   await screenshot(page, 'class-filter.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('an object can be found by its @id', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('an object can be found by its @id', async (page) => {
   await dropFixture(page, 'snapshots/mapcache-3.heapsnapshot.gz');
-  const server = readOracle('mapcache').files.find((f) => f.file === 'mapcache-3.heapsnapshot').devtools
-    .top_objects_by_retained[0];
+  const server = devtoolsNumbers('mapcache-3.heapsnapshot').top_objects_by_retained[0];
   await page.locator('.go-to-id').waitFor({ timeout: 60000 });
   await page.fill('.go-to-id', `@${server.id}`);
   await page.press('.go-to-id', 'Enter');
@@ -187,14 +168,11 @@ test('an object can be found by its @id', async () => {
   await page.fill('.go-to-id', 'abc');
   await page.press('.go-to-id', 'Enter');
   await page.locator('.snapshot-detail p.muted', { hasText: 'is not an object id' }).waitFor();
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('clicking a class and then an object shows why it is alive', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('clicking a class and then an object shows why it is alive', async (page) => {
   await dropFixture(page, 'snapshots/mapcache-2.heapsnapshot.gz');
-  const oracle = readOracle('mapcache').files.find((f) => f.file === 'mapcache-2.heapsnapshot').devtools;
+  const oracle = devtoolsNumbers('mapcache-2.heapsnapshot');
   const leak = oracle.top_classes_by_retained.find((c) => c.name === 'CachedResponse');
   const classRow = page.locator('table.classes tr', { hasText: 'CachedResponse' }).first();
   await classRow.waitFor({ timeout: 60000 });
@@ -216,12 +194,9 @@ test('clicking a class and then an object shows why it is alive', async () => {
   const fields = (await references.allTextContents()).join('\n');
   for (const field of ['id', 'body', 'headers']) assert.match(fields, new RegExp(`^${field} \\(property\\)`, 'm'));
   await screenshot(page, 'object-view.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a dropped memoryUsage log shows a leak verdict and its chart', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a dropped memoryUsage log shows a leak verdict and its chart', async (page) => {
   await dropFixture(page, 'metrics/corpus/mapcache.memusage.ndjson');
   const verdict = page.locator('.file-card >> nth=0 >> [data-field="verdict"]');
   await verdict.waitFor({ timeout: 30000 });
@@ -231,22 +206,16 @@ test('a dropped memoryUsage log shows a leak verdict and its chart', async () =>
   const box = await chart.boundingBox();
   assert.ok(box.width > 300 && box.height > 150, `the chart is drawn at a readable size (${box.width}x${box.height})`);
   await screenshot(page, 'metrics.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('the steady program\'s memoryUsage log is stable', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('the steady program\'s memoryUsage log is stable', async (page) => {
   await dropFixture(page, 'metrics/corpus/steady.memusage.ndjson');
   const verdict = page.locator('.file-card >> nth=0 >> [data-field="verdict"]');
   await verdict.waitFor({ timeout: 30000 });
   assert.match(await verdict.textContent(), /^Verdict: stable\./);
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
-test('a memoryUsage log and its snapshot events combine into one timeline with markers', async () => {
-  const { page, problems } = await openApp(browser, origin);
+appTest('a memoryUsage log and its snapshot events combine into one timeline with markers', async (page) => {
   await dropFixture(page, 'metrics/corpus/timers.memusage.ndjson');
   await page.locator('[data-field="verdict"]').first().waitFor({ timeout: 30000 });
   await dropFixture(page, 'metrics/corpus/timers.events.ndjson');
@@ -260,8 +229,6 @@ test('a memoryUsage log and its snapshot events combine into one timeline with m
   const svg = await card.locator('.memory-chart svg').innerHTML();
   for (const marker of ['snapshot 1', 'snapshot 2', 'snapshot 3']) assert.ok(svg.includes(marker), `${marker} marked`);
   await screenshot(page, 'combined-metrics.png');
-  assert.deepEqual(problems, []);
-  await page.close();
 });
 
 test('after one visit the app opens offline and still reads files', async () => {

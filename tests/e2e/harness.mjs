@@ -104,6 +104,12 @@ export function readOracle(series) {
   return JSON.parse(fs.readFileSync(path.join(fixturesDir, 'oracle', `${series}.devtools.json`), 'utf8'));
 }
 
+/** DevTools' numbers for one corpus snapshot, say `mapcache-2.heapsnapshot` (its series is the name's stem). */
+export function devtoolsNumbers(file) {
+  const series = file.replace(/-\d+\.heapsnapshot$/, '');
+  return readOracle(series).files.find((f) => f.file === file).devtools;
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, name);
