@@ -153,17 +153,12 @@ impl HeapSnapshot {
                 distance: aggregate.distance,
             }
         };
-        let n_rows = self.summary.rows.len();
-        if filter.is_empty() {
-            let start = offset.min(n_rows);
-            let end = start.saturating_add(limit).min(n_rows);
-            return Page { offset, total: n_rows, rows: (start..end).map(row).collect() };
-        }
         let filter = filter.to_lowercase();
-        let matching: Vec<usize> = (0..n_rows)
+        let matching: Vec<usize> = (0..self.summary.rows.len())
             .filter(|&position| {
                 let aggregate = &self.summary.rows[position];
-                self.classes.classes[aggregate.class as usize].name.to_lowercase().contains(&filter)
+                filter.is_empty()
+                    || self.classes.classes[aggregate.class as usize].name.to_lowercase().contains(&filter)
             })
             .collect();
         Page::of(&matching, offset, limit, row)

@@ -115,7 +115,7 @@ impl Workspace {
         self.entries.insert(handle, Entry::Loading { name: name.to_owned(), size, read: 0, loading });
     }
 
-    /// Whether `handle` names a file that is being read (opened, not yet finished, failed or closed).
+    /// Whether `handle` names a file that is being read: opened, and not yet finished, failed or closed.
     pub fn is_reading(&self, handle: Handle) -> bool {
         matches!(self.entries.get(&handle), Some(Entry::Loading { .. }))
     }
