@@ -102,10 +102,11 @@ fn queries_about_nodes_that_do_not_exist_are_errors() {
 #[test]
 fn wrong_and_broken_files_get_a_message_saying_what_is_wrong() {
     let mut workspace = Workspace::new();
-    let cases: [(&str, &[u8], &str); 4] = [
+    let cases: [(&str, &[u8], &str); 5] = [
         ("notes.txt", b"dear diary, today my heap grew\n", "not a heap snapshot"),
+        ("notes.zip", b"PK\x03\x04\x14\0\0\0", "a ZIP archive (unzip it first)"),
         ("empty.heapsnapshot", b"", "empty"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "not a heap snapshot"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary data (first bytes 89 50 4e 47"),
         ("cut.heapsnapshot", b"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\"", "truncated"),
     ];
     for (handle, (name, bytes, expected)) in cases.into_iter().enumerate() {

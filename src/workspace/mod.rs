@@ -16,7 +16,7 @@ use crate::metrics::{ErrorKind, MetricsError, MetricsFile};
 use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
 use crate::snapshot::graph::NodeIdx;
-use crate::snapshot::parse::{SnapshotMeta, SnapshotParser};
+use crate::snapshot::parse::{describe_prefix, SnapshotMeta, SnapshotParser, PREFIX_LEN};
 use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};
 
 pub use sniff::{sniff, Kind};
@@ -319,15 +319,13 @@ fn metrics_error(name: &str, bytes: &[u8], error: MetricsError) -> ErrorReport {
     }
 }
 
+/// Says what the file looks like instead, in the snapshot parser's words ("binary data (first bytes …)",
+/// "a ZIP archive", "text starting with …").
 fn not_a_snapshot_message(prefix: &[u8]) -> String {
-    let shown: String = String::from_utf8_lossy(&prefix[..prefix.len().min(40)])
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
     format!(
-        "not a heap snapshot (JSON starting with {{\"snapshot\"}}) nor a metrics export heapscope reads; \
-         the file starts with \"{}\"",
-        shown.trim()
+        "not a heap snapshot (JSON starting with {{\"snapshot\"}}) nor a metrics export heapscope reads: \
+         it looks like {}",
+        describe_prefix(&prefix[..prefix.len().min(PREFIX_LEN)])
     )
 }
 

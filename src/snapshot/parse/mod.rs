@@ -36,6 +36,7 @@ use std::io::Read;
 
 pub use error::{ParseError, ParseErrorKind, Section};
 pub use meta::SnapshotMeta;
+pub(crate) use sniff::{describe_prefix, PREFIX_LEN};
 
 use crate::snapshot::graph::HeapGraph;
 
