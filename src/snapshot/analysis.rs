@@ -17,7 +17,7 @@ use super::dominators::dominator_tree;
 use super::essential::EssentialEdges;
 use super::flags::{page_owned_nodes, ROOT};
 use super::graph::{HeapGraph, NodeIdx};
-use super::interfaces::infer_and_match;
+use super::interfaces::{infer_and_match, InterfaceDefinition};
 use super::kinds::Kinds;
 use super::retained::retained_sizes;
 use super::scratch::ColumnPool;
@@ -63,6 +63,9 @@ pub struct HeapSnapshot {
     pub(crate) idom: Vec<u32>,
     pub(crate) retained: Vec<u64>,
     pub(crate) classes: ClassTable,
+    /// The inferred plain-object interfaces (kept for comparisons: DevTools classifies the base snapshot's
+    /// plain objects with the other snapshot's interfaces).
+    pub(crate) interface_definitions: Vec<InterfaceDefinition>,
     pub(crate) summary: ClassSummary,
     pub(crate) statistics: Statistics,
     pub(crate) total_size: u64,
@@ -105,7 +108,7 @@ impl HeapSnapshot {
         let detachedness = propagate(&mut graph, &kinds);
         let interfaces = infer_and_match(&graph, &kinds);
         let classes = classify(&graph, &kinds, &detachedness, &interfaces, &mut pool);
-        drop(interfaces);
+        let interface_definitions = interfaces.definitions;
 
         progress(AnalysisPhase::ClassRetainedSizes);
         let class_retained = class_retained_sizes(&graph, &classes, &retained, &idom, &mut pool);
@@ -130,6 +133,7 @@ impl HeapSnapshot {
             idom,
             retained,
             classes,
+            interface_definitions,
             summary,
             statistics,
             total_size,

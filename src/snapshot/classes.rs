@@ -79,8 +79,8 @@ pub fn classify(
             class_name_of_type(kinds, t, name).map(|derived| builder.derived(derived))
         })
         .collect();
-    let interface_classes: Vec<u32> = (0..interfaces.names.len() as u32)
-        .map(|i| builder.class(NameOrigin::Interface(i), || interfaces.names[i as usize].clone()))
+    let interface_classes: Vec<u32> = (0..interfaces.definitions.len() as u32)
+        .map(|i| builder.class(NameOrigin::Interface(i), || interfaces.definitions[i as usize].name.clone()))
         .collect();
     let mut by_name = vec![NONE; graph.strings.len()];
     let mut by_detached_name: FxHashMap<StrIdx, u32> = FxHashMap::default();

@@ -7,6 +7,9 @@
 //!
 //! Property names are compared as JavaScript strings (UTF-16 order). They are ranked once, so the per-object
 //! work is on integers; objects with the same property set share one lookup.
+//!
+//! DevTools' Comparison classifies the base snapshot's plain objects with the *other* snapshot's interfaces,
+//! so the definitions are kept as text and [`match_definitions`] matches a graph against foreign ones.
 
 use rustc_hash::FxHashMap;
 
@@ -19,12 +22,20 @@ const MIN_OBJECTS_PER_INTERFACE: f64 = 2.0;
 const OBJECTS_PER_INTERFACE_PROPORTION: f64 = 1000.0;
 const NO_RANK: u32 = u32::MAX;
 
-/// The inferred interfaces and each plain object's match.
+/// An interface: its name such as `{id, name}` and its property names (as in the snapshot, unformatted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceDefinition {
+    pub name: String,
+    pub properties: Vec<String>,
+}
+
+/// The interfaces and each plain object's match.
 #[derive(Debug, Clone, Default)]
 pub struct Interfaces {
-    /// Interface names such as `{id, name}`, most common first.
-    pub names: Vec<String>,
-    /// `(node, interface)` for each plain object that matches one (an index into `names`), in node order.
+    /// The interfaces, most common first (the order breaks ties between equally long matches).
+    pub definitions: Vec<InterfaceDefinition>,
+    /// `(node, interface)` for each plain object that matches one (an index into `definitions`), in node
+    /// order.
     pub matches: Vec<(u32, u32)>,
 }
 
@@ -36,21 +47,78 @@ pub fn is_plain_object(graph: &HeapGraph, kinds: &Kinds, object_names: &[StrIdx]
 
 /// Infers interfaces and matches every plain object against them.
 pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
-    let object_names = string_indices(graph, "Object");
-    let plain_objects: Vec<u32> = (0..graph.n_nodes())
-        .filter(|&n| is_plain_object(graph, kinds, &object_names, n))
-        .map(|n| n as u32)
-        .collect();
+    let plain_objects = plain_objects(graph, kinds);
     if plain_objects.is_empty() {
         return Interfaces::default();
     }
     let ranks = PropertyRanks::new(graph, kinds, &plain_objects);
-    let definitions = infer(graph, kinds, &ranks, &plain_objects);
-    let tree = PropertyTree::new(&definitions);
+    let inferred = infer(graph, kinds, &ranks, &plain_objects);
+    let tree =
+        PropertyTree::new(inferred.iter().enumerate().map(|(i, d)| (d.properties.as_slice(), i as u32)));
+    let matches = match_objects(graph, kinds, &ranks, &plain_objects, &tree);
+    let definitions = inferred
+        .into_iter()
+        .map(|d| InterfaceDefinition {
+            name: d.name,
+            properties: d
+                .properties
+                .iter()
+                .map(|&r| graph.strings.get(ranks.names[r as usize].0).to_owned())
+                .collect(),
+        })
+        .collect();
+    Interfaces { definitions, matches }
+}
+
+/// Matches every plain object of `graph` against `definitions` (another snapshot's), as DevTools does when
+/// it applies one snapshot's interfaces to another. A definition with a property no plain object here has
+/// can match nothing, but keeps its place in the tie-breaking order.
+pub fn match_definitions(
+    graph: &HeapGraph,
+    kinds: &Kinds,
+    definitions: &[InterfaceDefinition],
+) -> Interfaces {
+    let plain_objects = plain_objects(graph, kinds);
+    let ranks = PropertyRanks::new(graph, kinds, &plain_objects);
+    let rank_of_text: FxHashMap<&str, u32> =
+        ranks.names.iter().enumerate().map(|(r, &(s, _))| (graph.strings.get(s), r as u32)).collect();
+    let ranked: Vec<(Vec<u32>, u32)> = definitions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let mut properties: Vec<u32> =
+                d.properties.iter().map(|p| rank_of_text.get(p.as_str()).copied()).collect::<Option<_>>()?;
+            properties.sort_unstable();
+            properties.dedup();
+            Some((properties, i as u32))
+        })
+        .collect();
+    let tree = PropertyTree::new(ranked.iter().map(|(p, i)| (p.as_slice(), *i)));
+    let matches = match_objects(graph, kinds, &ranks, &plain_objects, &tree);
+    Interfaces { definitions: definitions.to_vec(), matches }
+}
+
+/// The plain objects of `graph`, in node order.
+fn plain_objects(graph: &HeapGraph, kinds: &Kinds) -> Vec<u32> {
+    let object_names = string_indices(graph, "Object");
+    (0..graph.n_nodes())
+        .filter(|&n| is_plain_object(graph, kinds, &object_names, n))
+        .map(|n| n as u32)
+        .collect()
+}
+
+/// Each plain object's best interface in `tree`, as `(node, interface)` in node order.
+fn match_objects(
+    graph: &HeapGraph,
+    kinds: &Kinds,
+    ranks: &PropertyRanks,
+    plain_objects: &[u32],
+    tree: &PropertyTree,
+) -> Vec<(u32, u32)> {
     let mut matches = Vec::new();
     let mut memo: FxHashMap<Box<[u32]>, Option<u32>> = FxHashMap::default();
     let mut properties = Vec::new();
-    for &node in &plain_objects {
+    for &node in plain_objects {
         properties.clear();
         properties.extend(
             graph
@@ -71,7 +139,7 @@ pub fn infer_and_match(graph: &HeapGraph, kinds: &Kinds) -> Interfaces {
             matches.push((node, interface));
         }
     }
-    Interfaces { names: definitions.into_iter().map(|d| d.name).collect(), matches }
+    matches
 }
 
 /// Property names of plain objects, ranked in JavaScript string order (equal texts share a rank).
@@ -202,11 +270,12 @@ struct TreeNode {
 }
 
 impl PropertyTree {
-    fn new(definitions: &[Definition]) -> Self {
+    /// A tree of `(sorted property ranks, interface index)` definitions, in priority order.
+    fn new<'d>(definitions: impl Iterator<Item = (&'d [u32], u32)>) -> Self {
         let mut nodes = vec![TreeNode::default()];
-        for (index, definition) in definitions.iter().enumerate() {
+        for (properties, index) in definitions {
             let mut at = 0;
-            for &property in &definition.properties {
+            for &property in properties {
                 at = match nodes[at].next.get(&property) {
                     Some(&next) => next as usize,
                     None => {
@@ -219,7 +288,7 @@ impl PropertyTree {
                     }
                 };
             }
-            nodes[at].interface.get_or_insert((definition.properties.len(), index as u32));
+            nodes[at].interface.get_or_insert((properties.len(), index));
         }
         PropertyTree { nodes }
     }

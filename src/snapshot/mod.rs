@@ -3,12 +3,13 @@
 //! Analyses, in the order `analysis` runs them: `detachedness` (DOM state), `flags` (page-owned nodes),
 //! `essential` (edges that count for dominators), `shallow` (size reattribution), `dominators`, `retained`,
 //! `distance`, `interfaces` and `classes` (class names, with `names`), `summary`, `statistics`. Queries:
-//! `queries` and `paths`. Helpers: `kinds` (type codes), `ephemeron` (WeakMap edges), `jsstr` (JavaScript
+//! `queries` and `paths`. Across snapshots: `compare` (DevTools' Comparison). Helpers: `kinds` (type codes), `ephemeron` (WeakMap edges), `jsstr` (JavaScript
 //! string rules), `bitset`.
 
 pub mod analysis;
 pub mod bitset;
 pub mod classes;
+pub mod compare;
 pub mod detachedness;
 pub mod distance;
 pub mod dominators;

@@ -1,6 +1,7 @@
 //! The `heapscope` command line: arguments in, text or JSON out. Each subcommand is a module with a
 //! `run(args)` function; the analysis itself lives in the library.
 
+mod diff;
 mod info;
 mod inspect;
 mod output;
@@ -17,6 +18,8 @@ usage:
   heapscope info FILE                      snapshot meta, node and edge counts
   heapscope summary FILE [--top N] [--json]  DevTools' Summary: classes and objects by retained size
   heapscope inspect FILE @ID [--json]      edges, retainers, dominator chain and path to a GC root
+  heapscope diff BASE CURRENT [--top N] [--json]
+                                           DevTools' Comparison: objects new and deleted, per class
   heapscope trend FILE... [--json] [--svg OUT.svg] [--heap-limit BYTES]
                                            leak verdict and chart from memory metrics
 ";
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         "info" => info::run(rest),
         "summary" => summary::run(rest),
         "inspect" => inspect::run(rest),
+        "diff" => diff::run(rest),
         "trend" => trend::run(rest),
         "-h" | "--help" | "help" => output::to_stdout(|out| out.write_all(USAGE.as_bytes())),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),

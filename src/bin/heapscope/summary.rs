@@ -102,7 +102,7 @@ fn write_text(out: &mut dyn Write, file: &str, snapshot: &HeapSnapshot, top: usi
 }
 
 /// A class as people read it: `Name`, or `Name [script:line:column]` for classes keyed by a location.
-fn class_label(key: &str, name: &str) -> String {
+pub fn class_label(key: &str, name: &str) -> String {
     match key.strip_suffix(name).and_then(|location| location.strip_suffix(',')) {
         Some("") | None => name.to_owned(),
         Some(location) => format!("{name} [{}]", location.replace(',', ":")),
@@ -140,6 +140,6 @@ fn node_label(node: &NodeRow) -> String {
 }
 
 /// A byte count as people read it.
-fn bytes(n: u64) -> String {
+pub fn bytes(n: u64) -> String {
     format_bytes(n as f64)
 }
