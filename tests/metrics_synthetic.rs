@@ -126,8 +126,14 @@ fn linear_leak_without_gc_drops() {
 fn short_series_are_insufficient() {
     let values: Vec<f64> = (0..6).map(|i| (50.0 + i as f64) * MB).collect();
     assert_eq!(verdict(values), Verdict::InsufficientData);
-    // Two GC cycles after the first major GC are too few floor points for a heap.
+    // Two GC cycles after the first major GC: one rise of the floor is growth, but it cannot tell a step
+    // from a leak.
     let values = sawtooth(120, 40, 30.0, 20.0, &mut Noise(7));
+    let trend = analyze_series(&heap_series(values), &[], None, &TrendOptions::default());
+    assert_eq!(trend.verdict, Verdict::Growing, "{}", trend.reason);
+    assert!(trend.reason.contains("one rise cannot tell a step from a leak"), "{}", trend.reason);
+    // One GC cycle is too few.
+    let values = sawtooth(70, 40, 30.0, 20.0, &mut Noise(7));
     assert_eq!(verdict(values), Verdict::InsufficientData);
 }
 

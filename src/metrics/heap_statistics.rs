@@ -1,6 +1,9 @@
 //! `v8.getHeapStatistics()` samples logged as NDJSON (or a JSON array), each with a time field:
 //! `total_heap_size`, `used_heap_size`, `heap_size_limit`, `external_memory`, `malloced_memory`,
 //! `number_of_detached_contexts`... The last `heap_size_limit` becomes the file's heap limit.
+//! `v8.getHeapSpaceStatistics()` logged in the same record keyed by space name
+//! (`"old_space": {"space_used_size": …}`) gives series such as `old_space.space_used_size`, in bytes; the
+//! trend analysis takes the old generation from them.
 
 use super::error::MetricsError;
 use super::records::{for_each_json_record, SampleSink};
@@ -20,7 +23,11 @@ pub(crate) fn field_info(name: &str) -> Option<(Unit, Option<Role>)> {
         | "malloced_memory"
         | "peak_malloced_memory"
         | "total_global_handles_size"
-        | "used_global_handles_size" => (Unit::Bytes, None),
+        | "used_global_handles_size"
+        | "space_size"
+        | "space_used_size"
+        | "space_available_size"
+        | "physical_space_size" => (Unit::Bytes, None),
         "number_of_native_contexts" | "number_of_detached_contexts" | "does_zap_garbage" => {
             (Unit::Count, None)
         }

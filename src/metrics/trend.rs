@@ -33,17 +33,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::floor;
+pub use super::floor::FloorSource;
 use super::series::{GcEvent, GcKind, Histogram, Role, Series, TimeBase, Unit};
 use super::stats::{mann_kendall, quantile, theil_sen};
 use super::{MetricsFile, Warning};
 
-/// Major GCs closer than this are one burst (a heap snapshot forces full GCs back to back).
-const GC_BURST_MS: f64 = 1000.0;
 /// Below this many floor points the floor's own trend test has too little power (a strictly increasing
 /// sequence of 4 has p = 1/24) and significance also draws on the raw samples.
 const FEW_FLOOR_POINTS: usize = 8;
-/// Windows used for the floor of a series without a sawtooth.
-const FLOOR_WINDOWS: usize = 20;
 const MS_PER_HOUR: f64 = 3_600_000.0;
 
 /// Tuning of the verdicts.
@@ -95,16 +93,24 @@ impl Verdict {
     }
 }
 
-/// Where a series' floor points came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How sure a verdict is: from the number of floor points, whether they come from exact GC events, and how
+/// clear the trend test is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum FloorSource {
-    /// Heap size after each major GC (burst), from GC events.
-    MajorGcs,
-    /// Minimum of each GC cycle found from the sawtooth's drops.
-    GcCycles,
-    /// Minimum of each of 20 windows (no sawtooth).
-    Windows,
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
 }
 
 /// The trend of one series.
@@ -117,8 +123,10 @@ pub struct SeriesTrend {
     pub time_base: TimeBase,
     pub samples: usize,
     pub verdict: Verdict,
-    /// One sentence with the numbers behind the verdict.
+    /// One sentence with the numbers behind the verdict, checkable on the chart's floor points.
     pub reason: String,
+    /// How sure the verdict is (none for insufficient data).
+    pub confidence: Option<Confidence>,
     /// Slope of the floor per hour (in the series' unit), and its 95% interval.
     pub slope_bytes_per_hour: Option<f64>,
     pub slope_ci_bytes_per_hour: Option<[f64; 2]>,
@@ -133,7 +141,9 @@ pub struct SeriesTrend {
     pub time_to_limit_s: Option<f64>,
     pub span_s: f64,
     pub floor_source: Option<FloorSource>,
-    /// Floor points, `[t_ms, value]`.
+    /// Scavenges (minor GCs) in the GC events behind a heap series, when the file has GC events.
+    pub minor_gcs: usize,
+    /// Floor points, `[t_ms, value]`: one per GC cycle (or per window, see `floor_source`).
     pub floor: Vec<[f64; 2]>,
 }
 
@@ -180,7 +190,11 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         .series
         .iter()
         .filter(|s| s.unit == Unit::Bytes && s.role != Some(Role::HeapLimit))
-        .map(|s| analyze_series(s, &file.gc_events, heap_limit, options))
+        .map(|s| {
+            let old_generation =
+                (s.role == Some(Role::HeapUsed)).then(|| floor::old_generation(&file.series, s)).flatten();
+            analyze_with(s, old_generation.as_ref(), &file.gc_events, heap_limit, options)
+        })
         .collect();
     let mut notes = file.notes.clone();
     let decisive: Vec<&SeriesTrend> =
@@ -259,77 +273,21 @@ fn display_name(s: &SeriesTrend) -> String {
     format!("{}{{{}}}", s.name, labels.join(","))
 }
 
-/// Floor points of a series, and where they came from; empty when there are too few.
-pub fn floor_points(series: &Series, gc_events: &[GcEvent]) -> (Vec<(f64, f64)>, FloorSource) {
-    if series.role == Some(Role::HeapUsed) {
-        let majors = major_gc_floor(gc_events, series.time_base);
-        if majors.len() >= 3 {
-            return (majors, FloorSource::MajorGcs);
-        }
-    }
-    let (t, v) = (&series.t_ms, &series.values);
-    let drops = big_drops(v);
-    if drops.len() >= 2 {
-        let mut bounds = drops;
-        bounds.push(v.len());
-        let floor: Vec<(f64, f64)> = bounds.windows(2).map(|w| min_point(t, v, w[0], w[1])).collect();
-        // A heap's floor is only known after GCs; other quantities fall back to windows.
-        if floor.len() >= 3 || series.role == Some(Role::HeapUsed) {
-            return (floor, FloorSource::GcCycles);
-        }
-    }
-    let window = v.len().div_ceil(FLOOR_WINDOWS).max(1);
-    let floor = (0..v.len())
-        .step_by(window)
-        .map(|start| min_point(t, v, start, (start + window).min(v.len())))
-        .collect();
-    (floor, FloorSource::Windows)
-}
-
-fn min_point(t: &[f64], v: &[f64], start: usize, end: usize) -> (f64, f64) {
-    let i = (start..end).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(start);
-    (t[i], v[i])
-}
-
-/// Heap after each burst of major GCs (the burst's lowest), at the burst's end.
-fn major_gc_floor(events: &[GcEvent], time_base: TimeBase) -> Vec<(f64, f64)> {
-    let mut floor: Vec<(f64, f64)> = Vec::new();
-    let mut last_end = f64::NEG_INFINITY;
-    for e in events.iter().filter(|e| e.kind == GcKind::Major && e.time_base == time_base) {
-        let Some(after) = e.heap_after_bytes else { continue };
-        let end = e.t_ms + e.pause_ms;
-        match floor.last_mut() {
-            Some(last) if e.t_ms - last_end < GC_BURST_MS => *last = (end, last.1.min(after)),
-            _ => floor.push((end, after)),
-        }
-        last_end = end;
-    }
-    floor
-}
-
-/// Indices where the series drops by a GC-sized amount: at least half the largest drop and four times the
-/// median non-zero change between samples, and not followed by a rebound of half the drop (noise jumps
-/// back; after a GC the heap climbs again slowly).
-fn big_drops(v: &[f64]) -> Vec<usize> {
-    let changes: Vec<f64> = v.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
-    let Some(typical) = quantile(&changes, 0.5) else { return Vec::new() };
-    let largest = v.windows(2).map(|w| w[0] - w[1]).fold(0.0, f64::max);
-    let threshold = (0.5 * largest).max(4.0 * typical);
-    if largest <= 0.0 || largest < threshold {
-        return Vec::new();
-    }
-    (1..v.len())
-        .filter(|&i| {
-            let drop = v[i - 1] - v[i];
-            let rebound = v.get(i + 1).map_or(0.0, |next| next - v[i]);
-            drop >= threshold && rebound < 0.5 * drop
-        })
-        .collect()
-}
-
-/// The trend of one series.
+/// The trend of one series, on its own (GC events of the file on the same clock are used; no heap-space
+/// figures).
 pub fn analyze_series(
     series: &Series,
+    gc_events: &[GcEvent],
+    heap_limit: Option<f64>,
+    options: &TrendOptions,
+) -> SeriesTrend {
+    analyze_with(series, None, gc_events, heap_limit, options)
+}
+
+/// The trend of one series; `old_generation` is the heap minus new space when the file has heap spaces.
+fn analyze_with(
+    series: &Series,
+    old_generation: Option<&Series>,
     gc_events: &[GcEvent],
     heap_limit: Option<f64>,
     options: &TrendOptions,
@@ -347,6 +305,7 @@ pub fn analyze_series(
         samples: series.len(),
         verdict: Verdict::InsufficientData,
         reason: String::new(),
+        confidence: None,
         slope_bytes_per_hour: None,
         slope_ci_bytes_per_hour: None,
         p_value: None,
@@ -356,6 +315,7 @@ pub fn analyze_series(
         time_to_limit_s: None,
         span_s: span_ms / 1000.0,
         floor_source: None,
+        minor_gcs: 0,
         floor: Vec::new(),
     };
     if series.len() < options.min_samples || span_ms <= 0.0 {
@@ -363,15 +323,31 @@ pub fn analyze_series(
             format!("{} samples; at least {} over some time are needed", series.len(), options.min_samples);
         return trend;
     }
-    let (floor, source) = floor_points(series, gc_events);
-    trend.floor_source = Some(source);
-    trend.floor = floor.iter().map(|&(t, v)| [t, v]).collect();
-    if floor.len() < 3 {
-        trend.reason = format!("only {} floor points (GC cycles); at least 3 are needed", floor.len());
+    let floor = floor::floor(series, old_generation, gc_events);
+    trend.floor_source = Some(floor.source);
+    trend.minor_gcs = floor.minor_gcs;
+    trend.floor = floor.points.iter().map(|&(t, v)| [t, v]).collect();
+    let points = &floor.points;
+    let what = floor.source.describe();
+    if points.len() < 2 {
+        trend.reason = match floor.source {
+            FloorSource::MajorGcs | FloorSource::OldGeneration => format!(
+                "only {} major GC in {}: the heap that survives scavenges ({}) also holds garbage that only \
+                 a major GC frees, so it cannot tell a leak",
+                points.len(),
+                format_span(span_ms),
+                if floor.minor_gcs > 0 { format!("{} scavenges", floor.minor_gcs) } else { "samples".into() }
+            ),
+            _ => format!(
+                "only {} GC cycle in {}: at least 2 floor points are needed",
+                points.len(),
+                format_span(span_ms)
+            ),
+        };
         return trend;
     }
-    let t_h: Vec<f64> = floor.iter().map(|p| p.0 / MS_PER_HOUR).collect();
-    let fv: Vec<f64> = floor.iter().map(|p| p.1).collect();
+    let t_h: Vec<f64> = points.iter().map(|p| p.0 / MS_PER_HOUR).collect();
+    let fv: Vec<f64> = points.iter().map(|p| p.1).collect();
     let Some((slope, lo, hi)) = theil_sen(&t_h, &fv) else {
         trend.reason = "the floor points share one time".to_string();
         return trend;
@@ -397,34 +373,93 @@ pub fn analyze_series(
 
     let material = growth_fraction >= options.min_growth_fraction
         && (series.unit != Unit::Bytes || growth >= options.min_growth_bytes);
-    let significant = if fv.len() >= FEW_FLOOR_POINTS {
+    let n = fv.len();
+    // Never back down: each cycle's floor above the one before (beyond rounding).
+    let rises: Vec<f64> = fv.windows(2).map(|w| w[1] - w[0]).collect();
+    let tolerance = (0.5 * floor.noise).max(0.001 * lowest_floor.abs());
+    let every_cycle_up = rises.iter().all(|r| *r > tolerance);
+    let significant = if n >= FEW_FLOOR_POINTS {
         floor_mk.is_some_and(|mk| mk.p_increasing <= options.alpha)
+    } else if floor.source.is_cycles() {
+        n >= 3 && every_cycle_up
     } else {
-        let last_above_first = fv[fv.len() - 1] - fv[0] >= options.min_growth_fraction * fv[0].abs();
+        // Few windows (a short series without GC drops): the raw samples' own trend must be strong.
         let raw_mk = mann_kendall(&series.values);
         floor_mk.is_some_and(|mk| mk.s > 0.0)
-            && last_above_first
+            && fv[n - 1] - fv[0] >= options.min_growth_fraction * fv[0].abs()
             && raw_mk.is_some_and(|mk| mk.p_increasing <= options.alpha / 5.0)
     };
-    let level_shift = if material && fv.len() >= 8 { level_shift(&t_h, &fv, growth) } else { None };
+    let stopped = if material { stopped_growing(&t_h, &fv) } else { None };
+    let level_shift = if material && n >= FEW_FLOOR_POINTS { level_shift(&t_h, &fv, growth) } else { None };
     let pct = growth_fraction * 100.0;
     let rate = format_rate(slope, series.unit);
-    let (verdict, reason) = match (material, significant, level_shift) {
-        (_, _, Some(at)) => (
+    let cycles = match floor.source {
+        FloorSource::Windows => format!("{n} windows"),
+        _ => format!("{n} GC cycles"),
+    };
+    let first_last =
+        format!("{} → {}", format_value(fv[0], series.unit), format_value(fv[n - 1], series.unit));
+    let (verdict, reason) = if let Some(at) = level_shift {
+        (
             Verdict::Stable,
-            format!("one level shift ({pct:+.0}%) at floor point {at}, flat before and after: not a sustained growth"),
-        ),
-        (true, true, None) => (
-            Verdict::Leak,
-            format!("post-GC floor grows {pct:+.0}% over {} ({rate}), trend p = {}", format_span(span_ms), format_p(trend.p_value)),
-        ),
-        (true, false, None) => (
+            format!(
+                "one level shift ({pct:+.0}%) at floor point {at} of {n}, flat before and after ({what}): not a \
+                 sustained growth"
+            ),
+        )
+    } else if let Some((at, held_ms)) = stopped {
+        (
+            Verdict::Stable,
+            format!(
+                "floor ({what}) rose to {} by {}, then held flat for {} ({cycles}): a plateau, not a leak",
+                format_value(fv[at], series.unit),
+                format_offset(points[at].0, series),
+                format_span(held_ms)
+            ),
+        )
+    } else if n == 2 && material {
+        (
             Verdict::Growing,
-            format!("floor grew {pct:+.0}% but not consistently (trend p = {})", format_p(trend.p_value)),
-        ),
-        (false, true, None) => (Verdict::Growing, format!("floor rises steadily but only {pct:+.1}% ({rate})")),
-        (false, false, None) => {
-            (Verdict::Stable, format!("floor changes {pct:+.1}% over {}, no trend", format_span(span_ms)))
+            format!(
+                "floor ({what}) went {first_last} over 2 GC cycles ({pct:+.0}% fitted): one rise cannot tell a \
+                 step from a leak"
+            ),
+        )
+    } else {
+        match (material, significant) {
+            (true, true) => (
+                Verdict::Leak,
+                if floor.source.is_cycles() && n < FEW_FLOOR_POINTS {
+                    format!(
+                        "floor ({what}) higher after every one of {cycles}: {first_last}, {pct:+.0}% over {} ({rate})",
+                        format_span(span_ms)
+                    )
+                } else {
+                    format!(
+                        "floor ({what}) grows {pct:+.0}% over {} ({rate}) across {cycles}, trend p = {}",
+                        format_span(span_ms),
+                        format_p(trend.p_value)
+                    )
+                },
+            ),
+            (true, false) => (
+                Verdict::Growing,
+                format!(
+                    "floor ({what}) grew {pct:+.0}% but not cycle after cycle ({cycles}: {first_last}, trend p = {})",
+                    format_p(trend.p_value)
+                ),
+            ),
+            (false, true) if n >= FEW_FLOOR_POINTS => {
+                (Verdict::Growing, format!("floor ({what}) rises steadily across {cycles} but only {pct:+.1}% ({rate})"))
+            }
+            (false, true) => (
+                Verdict::Stable,
+                format!("floor ({what}) rose in each of {cycles} but only {pct:+.1}% ({first_last}): below the material growth"),
+            ),
+            (false, false) => (
+                Verdict::Stable,
+                format!("floor ({what}) changes {pct:+.1}% over {} ({cycles}: {first_last}), no trend", format_span(span_ms)),
+            ),
         }
     };
     trend.verdict = verdict;
@@ -432,12 +467,41 @@ pub fn analyze_series(
     if matches!(series.role, Some(Role::Rss | Role::HeapTotal)) && trend.verdict == Verdict::Leak {
         trend.verdict = Verdict::Growing;
     }
+    trend.confidence = Some(confidence(trend.verdict, n, trend.p_value, floor.source));
     if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
         if slope > 0.0 && trend.verdict >= Verdict::Growing {
             trend.time_to_limit_s = Some(((limit - floor_end) / slope * 3600.0).max(0.0));
         }
     }
     trend
+}
+
+/// When the floor grew and then stopped: over its latest part (the floor points in the last half of their
+/// span, or the last two) it rose at less than a quarter of its overall rate. Returns the index of the
+/// floor point it has held since, and for how long.
+fn stopped_growing(t_h: &[f64], v: &[f64]) -> Option<(usize, f64)> {
+    let n = v.len();
+    let (first, last) = (t_h[0], t_h[n - 1]);
+    let mid = (first + last) / 2.0;
+    let k = t_h.iter().position(|&t| t >= mid).unwrap_or(n - 1).min(n - 2);
+    let overall = (v[n - 1] - v[0]) / (last - first);
+    let latest = (v[n - 1] - v[k]) / (last - t_h[k]);
+    (n >= 3 && overall > 0.0 && latest < 0.25 * overall).then(|| (k, (last - t_h[k]) * MS_PER_HOUR))
+}
+
+/// How sure the verdict is: high with many floor points or cycles from exact GC events and a clear test,
+/// low with two or three.
+fn confidence(verdict: Verdict, n: usize, p_value: Option<f64>, source: FloorSource) -> Confidence {
+    if verdict == Verdict::InsufficientData || n < 3 {
+        return Confidence::Low;
+    }
+    let exact = matches!(source, FloorSource::MajorGcs | FloorSource::OldGeneration);
+    let clear = p_value.is_some_and(|p| !(0.01..=0.5).contains(&p));
+    match (n >= FEW_FLOOR_POINTS || exact, clear || n < FEW_FLOOR_POINTS) {
+        (true, true) => Confidence::High,
+        (true, false) | (false, true) => Confidence::Medium,
+        (false, false) => Confidence::Low,
+    }
 }
 
 /// The split index when one step explains the growth: splitting at one of the three largest jumps between
@@ -458,6 +522,19 @@ fn level_shift(t: &[f64], v: &[f64], total_growth: f64) -> Option<usize> {
         .filter(|&(_, g)| g < 0.25 * total_growth.abs())
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(k, _)| k)
+}
+
+fn format_value(v: f64, unit: Unit) -> String {
+    if unit == Unit::Bytes {
+        crate::units::format_bytes(v)
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A time as an offset from the series' start ("2.5 min in").
+fn format_offset(t_ms: f64, series: &Series) -> String {
+    format!("{} in", format_span(t_ms - series.t_ms.first().copied().unwrap_or(t_ms)))
 }
 
 fn format_p(p: Option<f64>) -> String {

@@ -1,0 +1,217 @@
+//! GC-aware floors: what a series returns to after garbage collection, one point per GC cycle, and the GC
+//! signal each floor was built from.
+//!
+//! A JavaScript heap saws up and down. Scavenges (minor GCs) free the young generation often, but what
+//! survives them is promoted to old space, where garbage piles up until a major GC (mark-compact), which may
+//! run only every minute or two. So the heap that survives scavenges climbs between major GCs even in a
+//! process that keeps nothing; only the heap right after a major GC tells what the process keeps. The floor
+//! is built from the best signal a file has, in this order:
+//!
+//! 1. **Major GCs** from GC events on the series' clock (`--trace-gc`, `--trace-gc-nvp`, clinic): the heap
+//!    after each major GC (a burst of them counts once). Exact, one point per cycle; used from two on.
+//! 2. **Old generation** from heap-space statistics (`v8.getHeapSpaceStatistics()` logged beside
+//!    `getHeapStatistics()`, prom-client's `nodejs_heap_space_size_used_bytes`): heap used minus new space.
+//!    Scavenges only add to it, so each of its drops is a major GC, and the start of each cycle is a floor
+//!    point.
+//! 3. **GC drops** in the sampled series: the sawtooth's big drops (at least a quarter of the largest drop
+//!    and four times the typical sample-to-sample change, with no immediate rebound) split it into GC
+//!    cycles. A scavenge frees at most the young generation, about one or two samples' allocation; a major
+//!    GC frees the garbage of many.
+//! 4. **Windows**: the minimum of each of 20 windows, for a series without a sawtooth (external memory with
+//!    no frees, a steady climb, noise).
+//!
+//! A cycle taken from samples gives its lowest sample: the heap that survives scavenges only climbs within
+//! a cycle, so that is the sample nearest the GC that opened it. The cycle before the first drop (start-up,
+//! warm-up) is left out.
+
+use super::series::{GcEvent, GcKind, Role, Series, TimeBase, Unit};
+use super::stats::quantile;
+use serde::{Deserialize, Serialize};
+
+/// Major GCs closer than this are one burst (a heap snapshot forces full GCs back to back).
+const GC_BURST_MS: f64 = 1000.0;
+/// Windows used for the floor of a series without a sawtooth.
+const FLOOR_WINDOWS: usize = 20;
+
+/// The GC signal a floor was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FloorSource {
+    /// Heap size after each major GC (burst), from GC events.
+    MajorGcs,
+    /// Old generation (heap used minus new space) at the start of each cycle between its drops.
+    OldGeneration,
+    /// Lower envelope of each GC cycle found from the sampled series' drops.
+    GcCycles,
+    /// Minimum of each of 20 windows (no sawtooth).
+    Windows,
+}
+
+impl FloorSource {
+    /// How the floor reads in a sentence: "the heap after each major GC".
+    pub fn describe(self) -> &'static str {
+        match self {
+            FloorSource::MajorGcs => "the heap after each major GC (GC log)",
+            FloorSource::OldGeneration => "the old generation after each major GC (heap-space statistics)",
+            FloorSource::GcCycles => "the post-GC low of each GC cycle (drops in the samples)",
+            FloorSource::Windows => "the lowest sample of each of 20 windows (no GC drops)",
+        }
+    }
+
+    /// Whether each floor point closes a GC cycle (so "cycle after cycle" applies).
+    pub fn is_cycles(self) -> bool {
+        self != FloorSource::Windows
+    }
+}
+
+/// A series' floor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Floor {
+    pub source: FloorSource,
+    /// `(t_ms, value)`, one per GC cycle (or window), in time order.
+    pub points: Vec<(f64, f64)>,
+    /// Scavenges (minor GCs) seen in the GC events on the series' clock, when any.
+    pub minor_gcs: usize,
+    /// How far a floor point may sit above the true post-GC level: the median step from each cycle's lowest
+    /// sample to the next one (allocation or promotion within one sample interval); 0 for exact GC events.
+    pub noise: f64,
+}
+
+/// The floor of a series. `old_generation` is the heap-used series minus new space, when the file has heap
+/// space figures; `gc_events` are the file's GC events (only those on the series' clock are used).
+pub fn floor(series: &Series, old_generation: Option<&Series>, gc_events: &[GcEvent]) -> Floor {
+    let on_clock = |e: &&GcEvent| e.time_base == series.time_base;
+    let minor_gcs = if series.role == Some(Role::HeapUsed) {
+        gc_events.iter().filter(on_clock).filter(|e| e.kind == GcKind::Minor).count()
+    } else {
+        0
+    };
+    let majors = major_gc_floor(gc_events, series.time_base);
+    let make = |source, (points, noise)| Floor { source, points, minor_gcs, noise };
+    if series.role == Some(Role::HeapUsed) {
+        if majors.len() >= 2 {
+            return make(FloorSource::MajorGcs, (majors, 0.0));
+        }
+        if let Some(old) = old_generation {
+            let drops = drops_of_monotone(&old.values);
+            if !drops.is_empty() {
+                return make(FloorSource::OldGeneration, cycle_floors(old, &drops));
+            }
+        }
+    }
+    let drops = big_drops(&series.values);
+    let is_heap = series.role == Some(Role::HeapUsed);
+    if drops.len() >= 2 || (is_heap && !drops.is_empty()) {
+        let floor = cycle_floors(series, &drops);
+        // A heap's floor is only known after GCs; other quantities fall back to windows.
+        if floor.0.len() >= 3 || is_heap {
+            return make(FloorSource::GcCycles, floor);
+        }
+    }
+    make(FloorSource::Windows, (window_floor(series), 0.0))
+}
+
+/// The old generation: heap used minus new space, at the times both are sampled; `None` without a
+/// new-space series of the same clock.
+pub fn old_generation(series: &[Series], heap_used: &Series) -> Option<Series> {
+    let new_space = series.iter().find(|s| {
+        s.unit == Unit::Bytes
+            && s.time_base == heap_used.time_base
+            && s.labels.iter().filter(|(k, _)| k != "space").eq(heap_used.labels.iter())
+            && is_new_space(s)
+    })?;
+    let mut old = Series::new(
+        format!("{} - {}", heap_used.display_name(), new_space.display_name()),
+        heap_used.labels.clone(),
+        Unit::Bytes,
+        heap_used.time_base,
+    );
+    let mut j = 0;
+    for (&t, &v) in heap_used.t_ms.iter().zip(&heap_used.values) {
+        while j < new_space.len() && new_space.t_ms[j] < t {
+            j += 1;
+        }
+        if j < new_space.len() && new_space.t_ms[j] == t {
+            old.push(t, v - new_space.values[j]);
+        }
+    }
+    (old.len() >= 3).then_some(old)
+}
+
+/// `new_space.space_used_size` (heap-space statistics) or `nodejs_heap_space_size_used_bytes{space="new"}`.
+fn is_new_space(s: &Series) -> bool {
+    s.name == "new_space.space_used_size"
+        || (s.name.ends_with("heap_space_size_used_bytes")
+            && s.labels.iter().any(|(k, v)| k == "space" && v == "new"))
+}
+
+/// Heap after each burst of major GCs (the burst's lowest), at the burst's end.
+fn major_gc_floor(events: &[GcEvent], time_base: TimeBase) -> Vec<(f64, f64)> {
+    let mut floor: Vec<(f64, f64)> = Vec::new();
+    let mut last_end = f64::NEG_INFINITY;
+    for e in events.iter().filter(|e| e.kind == GcKind::Major && e.time_base == time_base) {
+        let Some(after) = e.heap_after_bytes else { continue };
+        let end = e.t_ms + e.pause_ms;
+        match floor.last_mut() {
+            Some(last) if e.t_ms - last_end < GC_BURST_MS => *last = (end, last.1.min(after)),
+            _ => floor.push((end, after)),
+        }
+        last_end = end;
+    }
+    floor
+}
+
+/// The floor of each cycle that starts at a drop: its lowest sample. Within a cycle the heap that survives
+/// scavenges only climbs (promotion), so the lowest sample is the one nearest the major GC that opened it.
+/// Also returns the floor's noise: the median step from a cycle's lowest sample to the next sample.
+fn cycle_floors(series: &Series, drops: &[usize]) -> (Vec<(f64, f64)>, f64) {
+    let (t, v) = (&series.t_ms, &series.values);
+    let mut bounds = drops.to_vec();
+    bounds.push(v.len());
+    let lowest: Vec<usize> = bounds
+        .windows(2)
+        .map(|w| (w[0]..w[1]).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(w[0]))
+        .collect();
+    let steps: Vec<f64> = lowest.iter().filter_map(|&i| Some((v.get(i + 1)? - v[i]).abs())).collect();
+    (lowest.iter().map(|&i| (t[i], v[i])).collect(), quantile(&steps, 0.5).unwrap_or(0.0))
+}
+
+fn window_floor(series: &Series) -> Vec<(f64, f64)> {
+    let (t, v) = (&series.t_ms, &series.values);
+    let window = v.len().div_ceil(FLOOR_WINDOWS).max(1);
+    (0..v.len())
+        .step_by(window)
+        .map(|start| {
+            let end = (start + window).min(v.len());
+            let i = (start..end).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(start);
+            (t[i], v[i])
+        })
+        .collect()
+}
+
+/// Indices where the series drops by a GC-sized amount: at least a quarter of the largest drop and four
+/// times the median non-zero change between samples, and not followed by a rebound of half the drop (noise
+/// jumps back; after a GC the heap climbs again slowly).
+fn big_drops(v: &[f64]) -> Vec<usize> {
+    let changes: Vec<f64> = v.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
+    let Some(typical) = quantile(&changes, 0.5) else { return Vec::new() };
+    let largest = v.windows(2).map(|w| w[0] - w[1]).fold(0.0, f64::max);
+    let threshold = (0.25 * largest).max(4.0 * typical);
+    if largest <= 0.0 || largest < threshold {
+        return Vec::new();
+    }
+    (1..v.len())
+        .filter(|&i| {
+            let drop = v[i - 1] - v[i];
+            let rebound = v.get(i + 1).map_or(0.0, |next| next - v[i]);
+            drop >= threshold && rebound < 0.5 * drop
+        })
+        .collect()
+}
+
+/// Drops of a series that only grows between major GCs (the old generation): each fall of more than 2% of
+/// the level and 256 KiB; a fall over consecutive samples (sweeping after the GC) counts once.
+fn drops_of_monotone(v: &[f64]) -> Vec<usize> {
+    let is_drop = |i: usize| v[i - 1] - v[i] > (0.02 * v[i - 1].abs()).max(256.0 * 1024.0);
+    (1..v.len()).filter(|&i| is_drop(i) && (i < 2 || !is_drop(i - 1))).collect()
+}
