@@ -14,7 +14,7 @@
 
 use serde::Deserialize;
 
-use super::error::MetricsError;
+use super::error::{excerpt, MetricsError};
 use super::series::{GcEvent, GcKind, Role, Series, TimeBase, Unit};
 use super::{Format, MetricsFile};
 
@@ -130,14 +130,17 @@ pub(crate) fn parse_process_stat(file_name: &str, bytes: &[u8]) -> Result<Metric
     while pos < bytes.len() {
         frame_no += 1;
         let Some(header) = bytes.get(pos..pos + 2) else {
-            file.skip(0, format!("frame {frame_no}: a trailing byte is not a whole frame"));
+            file.skip(0, format!("frame {frame_no}: the trailing byte {pos} is not a whole frame"));
             break;
         };
         let len = usize::from(u16::from_be_bytes([header[0], header[1]]));
         let Some(message) = bytes.get(pos + 2..pos + 2 + len) else {
             file.skip(
                 0,
-                format!("frame {frame_no}: {len} bytes announced, the file ends at byte {}", bytes.len()),
+                format!(
+                    "frame {frame_no}: at byte {pos}, {len} bytes announced, {} left",
+                    bytes.len() - pos - 2
+                ),
             );
             break;
         };
@@ -155,11 +158,15 @@ pub(crate) fn parse_process_stat(file_name: &str, bytes: &[u8]) -> Result<Metric
         }
     }
     if series[0].is_empty() && series[2].is_empty() {
+        let found = match file.warnings.first() {
+            Some(problem) => problem.message.clone(),
+            None => format!("no rss or heapUsed in bytes 0–{}", bytes.len()),
+        };
         return Err(MetricsError::invalid(
             file_name,
-            1,
-            "length-prefixed ProcessStat protobuf frames",
-            "(undecodable bytes)",
+            0,
+            "length-prefixed ProcessStat protobuf frames with rss or heapUsed",
+            &found,
         ));
     }
     file.series = series.into_iter().filter(|s| !s.is_empty()).collect();
@@ -190,7 +197,12 @@ pub(crate) fn parse_system_info(file_name: &str, bytes: &[u8]) -> Result<Metrics
     })?;
     let mut file = MetricsFile::new(file_name, Format::ClinicSystemInfo);
     let hrtime_ms = info.clock.hrtime.0 * 1e3 + info.clock.hrtime.1 * 1e-6;
-    file.monotonic_offset_ms = Some(info.clock.unixtime - hrtime_ms);
+    let offset_ms = info.clock.unixtime - hrtime_ms;
+    if offset_ms.is_finite() {
+        file.monotonic_offset_ms = Some(offset_ms);
+    } else {
+        file.warn(0, "clock.hrtime and clock.unixtime are out of range; trace events keep their own clock");
+    }
     if let Some(node) = info.node_versions.get("node") {
         let v8 = info.node_versions.get("v8").map_or(String::new(), |v| format!(", V8 {v}"));
         file.notes.push(format!("clinic run on node {node}{v8}"));
@@ -243,31 +255,41 @@ pub(crate) fn parse_trace_event(file_name: &str, bytes: &[u8]) -> Result<Metrics
             ("B", _) => open = Some(event),
             ("E", Some(begin)) if begin.name == event.name => {
                 open = None;
-                file.gc_events.push(GcEvent {
-                    t_ms: begin.ts / 1000.0,
-                    time_base: TimeBase::Monotonic,
-                    kind,
-                    name: event.name.clone(),
-                    pause_ms: (event.ts - begin.ts) / 1000.0,
-                    heap_before_bytes: arg(begin, "usedHeapSizeBefore"),
-                    heap_after_bytes: arg(event, "usedHeapSizeAfter"),
-                    heap_total_after_bytes: None,
-                    reason: begin.args.get("type").and_then(|t| t.as_str()).map(str::to_string),
-                });
+                push_finite(
+                    &mut file,
+                    GcEvent {
+                        t_ms: begin.ts / 1000.0,
+                        time_base: TimeBase::Monotonic,
+                        kind,
+                        name: event.name.clone(),
+                        pause_ms: (event.ts - begin.ts) / 1000.0,
+                        heap_before_bytes: arg(begin, "usedHeapSizeBefore"),
+                        heap_after_bytes: arg(event, "usedHeapSizeAfter"),
+                        heap_total_after_bytes: None,
+                        reason: begin.args.get("type").and_then(|t| t.as_str()).map(str::to_string),
+                    },
+                );
             }
             _ => file.skip(
                 0,
-                format!("{} {} event at ts {} has no matching begin", event.name, event.ph, event.ts),
+                format!(
+                    "{} {} event at ts {} has no matching begin",
+                    event.name,
+                    excerpt(&event.ph),
+                    excerpt(&event.ts.to_string())
+                ),
             ),
         }
     }
     if file.gc_events.is_empty() {
-        file.gc_events = complete_gc_events(&trace.trace_events);
+        for event in complete_gc_events(&trace.trace_events) {
+            push_finite(&mut file, event);
+        }
     }
     if file.gc_events.is_empty() {
         return Err(MetricsError::no_samples(
-            file_name,
-            Format::ClinicTraceEvent.name(),
+            &file,
+            bytes,
             "expected MinorGC/MajorGC or V8.GC* trace events",
         ));
     }
@@ -283,6 +305,23 @@ pub(crate) fn parse_trace_event(file_name: &str, bytes: &[u8]) -> Result<Metrics
         file.series.push(used);
     }
     Ok(file)
+}
+
+/// Keeps a GC whose start and end are finite times; reports the others.
+fn push_finite(file: &mut MetricsFile, event: GcEvent) {
+    if (event.t_ms + event.pause_ms).is_finite() {
+        file.gc_events.push(event);
+    } else {
+        file.skip(
+            0,
+            format!(
+                "{} event at {} ms lasts {} ms: out of range",
+                event.name,
+                excerpt(&event.t_ms.to_string()),
+                excerpt(&event.pause_ms.to_string())
+            ),
+        );
+    }
 }
 
 /// GCs from `V8.GC*` complete (`ph: "X"`) events, for traces without `MinorGC`/`MajorGC` pairs.

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::MetricsFile;
+
 /// How many warnings a file keeps; later skipped lines are only counted.
 pub const MAX_WARNINGS: usize = 50;
 
@@ -35,8 +37,9 @@ pub enum ErrorKind {
     UnknownFormat { found: String },
     /// The format was recognised but the content breaks it.
     Invalid { expected: String, found: String },
-    /// The format was recognised but not one sample could be read.
-    NoSamples { format: String, expected: String },
+    /// The format was recognised but not one sample could be read from the file's `lines`; the first line
+    /// skipped as unreadable, when there was one, says why.
+    NoSamples { format: String, expected: String, lines: usize, first_problem: Option<Warning> },
 }
 
 /// A metrics file that cannot be read, with the line (1-based; 0 for the whole file) where that became clear.
@@ -56,13 +59,24 @@ impl MetricsError {
         }
     }
 
-    pub(crate) fn no_samples(file_name: &str, format: &'static str, expected: impl Into<String>) -> Self {
+    /// `file` (read from `bytes`) holds no sample; its first warning becomes the error's first problem.
+    pub(crate) fn no_samples(file: &MetricsFile, bytes: &[u8], expected: impl Into<String>) -> Self {
         MetricsError {
-            file_name: file_name.to_string(),
+            file_name: file.file_name.clone(),
             line: 0,
-            kind: ErrorKind::NoSamples { format: format.to_string(), expected: expected.into() },
+            kind: ErrorKind::NoSamples {
+                format: file.format.name().to_string(),
+                expected: expected.into(),
+                lines: line_at(bytes, bytes.len()).max(1) - usize::from(bytes.ends_with(b"\n")),
+                first_problem: file.warnings.first().cloned(),
+            },
         }
     }
+}
+
+/// The 1-based line of the byte at `offset` (the last line for the end of the text).
+pub(crate) fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The first 60 characters of `text`, on one line.
@@ -89,8 +103,13 @@ impl fmt::Display for MetricsError {
                  --trace-gc output or clinic doctor data), found `{found}`"
             ),
             ErrorKind::Invalid { expected, found } => write!(f, ": expected {expected}, found `{found}`"),
-            ErrorKind::NoSamples { format, expected } => {
-                write!(f, ": read as {format} but no sample could be read ({expected})")
+            ErrorKind::NoSamples { format, expected, lines, first_problem } => {
+                let range = if *lines > 1 { format!("lines 1–{lines}") } else { "line 1".to_string() };
+                write!(f, ": read as {format} but no sample could be read from {range} ({expected})")?;
+                match first_problem {
+                    Some(problem) => write!(f, "; the first unreadable: {problem}"),
+                    None => Ok(()),
+                }
             }
         }
     }

@@ -38,11 +38,7 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         }
     })?;
     if n_events == 0 {
-        return Err(MetricsError::no_samples(
-            file_name,
-            Format::Events.name(),
-            "expected {\"timestamp\":…,\"event\":…} lines",
-        ));
+        return Err(MetricsError::no_samples(&file, bytes, "expected {\"timestamp\":…,\"event\":…} lines"));
     }
     for marker in &mut file.markers {
         marker.time_base = sink.time_base();
@@ -57,5 +53,9 @@ pub(crate) fn max_old_space_size(text: &str) -> Option<f64> {
     let rest = &text[text.find("--max-old-space-size")? + "--max-old-space-size".len()..];
     let digits: String =
         rest.trim_start_matches(['=', ' ']).chars().take_while(char::is_ascii_digit).collect();
-    digits.parse::<f64>().ok().map(|mib| mib * 1024.0 * 1024.0)
+    digits
+        .parse::<f64>()
+        .ok()
+        .map(|mib| mib * 1024.0 * 1024.0)
+        .filter(|&bytes| bytes > 0.0 && bytes.is_finite())
 }

@@ -67,6 +67,21 @@ fn split_legend(legend: &str) -> (String, Vec<(String, String)>) {
     (legend[..open].to_string(), labels)
 }
 
+/// A series column (or a row's series cell): its legend, split once, and its series once it has one.
+struct Column<'a> {
+    legend: &'a str,
+    name: String,
+    labels: Vec<(String, String)>,
+    series: Option<usize>,
+}
+
+impl<'a> Column<'a> {
+    fn new(legend: &'a str) -> Self {
+        let (name, labels) = split_legend(legend);
+        Column { legend, name, labels, series: None }
+    }
+}
+
 /// Unit and role of a series by its name: Prometheus names, memoryUsage fields, then common legend words.
 fn legend_info(name: &str) -> (Unit, Option<Role>) {
     let (unit, role) = prometheus::metric_info(name);
@@ -96,9 +111,9 @@ fn legend_info(name: &str) -> (Unit, Option<Role>) {
 pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, MetricsError> {
     let mut file = MetricsFile::new(file_name, Format::GrafanaCsv);
     let text = super::sniff::utf8(file_name, bytes)?;
-    let mut reader = CsvReader::new(text);
+    let mut reader = CsvReader::new(file_name, text)?;
     let Some((header_line, header)) = reader.next_record() else {
-        return Err(MetricsError::no_samples(file_name, Format::GrafanaCsv.name(), "the CSV file is empty"));
+        return Err(MetricsError::no_samples(&file, bytes, "the CSV file is empty"));
     };
     let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -107,26 +122,39 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     let mut add = |file: &mut MetricsFile,
                    set: &mut SeriesSet,
                    line: usize,
-                   legend: &str,
+                   column: &mut Column,
                    t_ms: f64,
                    cell: &str| {
         let Some((value, cell_unit)) = parse_formatted(cell) else {
             if !cell.trim().is_empty() {
-                file.skip(line, format!("expected a number in column `{legend}`, found `{}`", excerpt(cell)));
+                file.skip(
+                    line,
+                    format!(
+                        "expected a number in column `{}`, found `{}`",
+                        excerpt(column.legend),
+                        excerpt(cell)
+                    ),
+                );
             }
             return;
         };
         if !value.is_finite() {
             return;
         }
-        let (name, labels) = split_legend(legend);
-        let series = set.entry(&name, &labels, || {
-            let (unit, role) = legend_info(&name);
-            let mut s = Series::new(name.clone(), labels.clone(), cell_unit.unwrap_or(unit), TimeBase::Epoch);
-            s.role = role;
-            s
+        let idx = *column.series.get_or_insert_with(|| {
+            set.position(&column.name, &column.labels, || {
+                let (unit, role) = legend_info(&column.name);
+                let mut s = Series::new(
+                    column.name.clone(),
+                    column.labels.clone(),
+                    cell_unit.unwrap_or(unit),
+                    TimeBase::Epoch,
+                );
+                s.role = role;
+                s
+            })
         });
-        series.push(t_ms, value);
+        set.at(idx).push(t_ms, value);
         n_samples += 1;
     };
     if let (Some(series_col), Some(time_col), Some(value_col)) =
@@ -140,7 +168,7 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
                 continue;
             };
             match parse_time(time) {
-                Some(t_ms) => add(&mut file, &mut set, line, legend, t_ms, value),
+                Some(t_ms) => add(&mut file, &mut set, line, &mut Column::new(legend), t_ms, value),
                 None => file.skip(line, format!("expected a time, found `{}`", excerpt(time))),
             }
         }
@@ -154,6 +182,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
                 &header.join(","),
             ));
         }
+        // Each legend is split and looked up once, not once per row.
+        let mut columns: Vec<Column> = header.iter().map(|legend| Column::new(legend)).collect();
         while let Some((line, cells)) = reader.next_record() {
             let Some(t_ms) = cells.get(time_col).and_then(|c| parse_time(c)) else {
                 file.skip(
@@ -166,19 +196,17 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
                 );
                 continue;
             };
-            for (col, cell) in cells.iter().enumerate() {
+            for (col, (cell, column)) in cells.iter().zip(&mut columns).enumerate() {
                 if col != time_col {
-                    if let Some(legend) = header.get(col) {
-                        add(&mut file, &mut set, line, legend, t_ms, cell);
-                    }
+                    add(&mut file, &mut set, line, column, t_ms, cell);
                 }
             }
         }
     }
     if n_samples == 0 {
         return Err(MetricsError::no_samples(
-            file_name,
-            Format::GrafanaCsv.name(),
+            &file,
+            bytes,
             "expected a Time column and numeric series columns",
         ));
     }

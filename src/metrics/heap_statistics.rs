@@ -42,8 +42,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     for_each_json_record(&mut file, text, |file, line, record| sink.add(file, line, &record))?;
     if sink.n_records() == 0 {
         return Err(MetricsError::no_samples(
-            file_name,
-            Format::HeapStatistics.name(),
+            &file,
+            bytes,
             "expected records like {\"timestamp\":…,\"used_heap_size\":…,\"heap_size_limit\":…}",
         ));
     }

@@ -31,8 +31,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     }
     if sink.n_records() == 0 {
         return Err(MetricsError::no_samples(
-            file_name,
-            Format::MemoryUsage.name(),
+            &file,
+            bytes,
             "expected records like {\"timestamp\":1700000000000,\"rss\":…,\"heapUsed\":…}",
         ));
     }

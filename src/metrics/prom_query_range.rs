@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::error::MetricsError;
+use super::error::{excerpt, line_at, MetricsError};
 use super::prometheus::{metric_info, parse_value};
 use super::series::{Series, TimeBase};
 use super::{Format, MetricsFile};
@@ -45,24 +45,28 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
             &e.to_string(),
         )
     })?;
+    // serde does not say where a value was; the key's first occurrence is the best guess of its line.
+    let line_of_key =
+        |key: &[u8]| line_at(bytes, bytes.windows(key.len()).position(|w| w == key).unwrap_or(0));
     if answer.status != "success" {
         let error = answer.error.unwrap_or_default();
         return Err(MetricsError::invalid(
             file_name,
-            0,
+            line_of_key(b"\"status\""),
             "a successful query answer",
             &format!("status {} {error}", answer.status),
         ));
     }
     let Some(data) = answer.data else {
-        return Err(MetricsError::no_samples(
-            file_name,
-            Format::PromQueryRange.name(),
-            "the answer has no data",
-        ));
+        return Err(MetricsError::no_samples(&file, bytes, "the answer has no data"));
     };
     if !matches!(data.result_type.as_str(), "matrix" | "vector") {
-        return Err(MetricsError::invalid(file_name, 0, "resultType matrix or vector", &data.result_type));
+        return Err(MetricsError::invalid(
+            file_name,
+            line_of_key(b"\"resultType\""),
+            "resultType matrix or vector",
+            &data.result_type,
+        ));
     }
     for result in data.result {
         let name = result.metric.get("__name__").cloned().unwrap_or_else(|| "value".to_string());
@@ -71,13 +75,19 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         let (unit, role) = metric_info(&name);
         let mut series = Series::new(name, labels, unit, TimeBase::Epoch);
         series.role = role;
+        let shown = excerpt(&series.display_name());
         for (t_s, text) in result.values.into_iter().chain(result.value) {
+            let t_ms = t_s * 1000.0;
             match parse_value(&text) {
-                Some(v) if v.is_finite() => series.push(t_s * 1000.0, v),
+                _ if !t_ms.is_finite() => file.skip(
+                    0,
+                    format!("{shown}: expected a time in seconds, found {}", excerpt(&t_s.to_string())),
+                ),
+                Some(v) if v.is_finite() => series.push(t_ms, v),
                 Some(_) => {}
                 None => file.skip(
                     0,
-                    format!("{}: expected a number as value string, found `{text}`", series.display_name()),
+                    format!("{shown}: expected a number as value string, found `{}`", excerpt(&text)),
                 ),
             }
         }
@@ -85,11 +95,7 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         file.series.push(series);
     }
     if file.series.iter().all(Series::is_empty) {
-        return Err(MetricsError::no_samples(
-            file_name,
-            Format::PromQueryRange.name(),
-            "the result is empty",
-        ));
+        return Err(MetricsError::no_samples(&file, bytes, "the result is empty"));
     }
     Ok(file)
 }

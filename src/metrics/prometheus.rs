@@ -207,6 +207,10 @@ impl Reader {
             }
         }
         let (t_ms, time_base) = self.sample_time(&sample);
+        if !t_ms.is_finite() {
+            file.skip(line_no, format!("expected a finite timestamp, found {t_ms} ms; left out"));
+            return;
+        }
         match self.time_base {
             None => self.time_base = Some(time_base),
             Some(known) if known != time_base => {
@@ -290,17 +294,19 @@ impl Reader {
     fn comment(&mut self, file: &mut MetricsFile, line_no: usize, line: &str) {
         let mut words = line[1..].split_whitespace();
         match words.next() {
-            Some("SCRAPE") => match words.next().and_then(|t| t.parse::<f64>().ok()) {
-                Some(t) => {
-                    self.has_scrape_markers = true;
-                    self.scrape_time_ms = Some(t);
-                    self.new_scrape();
+            Some("SCRAPE") => {
+                match words.next().and_then(|t| t.parse::<f64>().ok()).filter(|t| t.is_finite()) {
+                    Some(t) => {
+                        self.has_scrape_markers = true;
+                        self.scrape_time_ms = Some(t);
+                        self.new_scrape();
+                    }
+                    None => file.skip(
+                        line_no,
+                        format!("expected `# SCRAPE <epoch_ms> <ISO time>`, found `{}`", excerpt(line)),
+                    ),
                 }
-                None => file.skip(
-                    line_no,
-                    format!("expected `# SCRAPE <epoch_ms> <ISO time>`, found `{}`", excerpt(line)),
-                ),
-            },
+            }
             Some(kind @ ("HELP" | "TYPE")) => {
                 let Some(name) = words.next() else { return };
                 if !self.has_scrape_markers && !self.seen_in_scrape.insert(format!("{kind} {name}")) {
@@ -354,8 +360,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
     }
     if reader.n_samples == 0 && reader.no_data.is_empty() {
         return Err(MetricsError::no_samples(
-            file_name,
-            format.name(),
+            &file,
+            bytes,
             "expected lines like `metric_name{label=\"v\"} 1.5`",
         ));
     }
@@ -365,7 +371,8 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         file.warn(
             0,
             format!(
-                "{n} samples of {name} are prom-client's \"no data\" value (int64 max) and were left out"
+                "{n} samples of {} are prom-client's \"no data\" value (int64 max) and were left out",
+                excerpt(&name)
             ),
         );
     }

@@ -209,11 +209,21 @@ pub(crate) struct SampleSink {
     time_field: Option<String>,
     time_kind: Option<TimeKind>,
     n_records: usize,
+    /// Each CSV column's series once it has one (a CSV record's fields are the header's columns, in order),
+    /// so a long column name is looked up once, not once per row; empty for JSON records.
+    column_series: Vec<Option<usize>>,
 }
 
 impl SampleSink {
     pub fn new(table: FieldTable) -> Self {
-        SampleSink { table, set: SeriesSet::default(), time_field: None, time_kind: None, n_records: 0 }
+        SampleSink {
+            table,
+            set: SeriesSet::default(),
+            time_field: None,
+            time_kind: None,
+            n_records: 0,
+            column_series: Vec::new(),
+        }
     }
 
     pub fn n_records(&self) -> usize {
@@ -272,6 +282,10 @@ impl SampleSink {
                 return None;
             }
         };
+        if !value.is_finite() {
+            file.skip(line, format!("expected a finite time in `{field}`, found {value}"));
+            return None;
+        }
         match self.time_kind {
             None => self.time_kind = Some(kind),
             Some(known) if known != kind => {
@@ -288,19 +302,28 @@ impl SampleSink {
         let Some(t_ms) = self.time_of(file, line, record) else { return };
         let time_base = self.time_base();
         let mut any = false;
-        for (key, value) in &record.fields {
+        for (column, (key, value)) in record.fields.iter().enumerate() {
             let FieldValue::Number(v) = value else { continue };
             if Some(key.as_ref()) == self.time_field.as_deref() || !v.is_finite() {
                 continue;
             }
-            let leaf = key.rsplit('.').next().unwrap_or(key);
-            let (unit, role) = (self.table)(leaf).unwrap_or((Unit::Other, None));
-            let series = self.set.entry::<&str>(key, &[], || {
-                let mut s = Series::new(key.as_ref(), Vec::new(), unit, time_base);
-                s.role = role;
-                s
-            });
-            series.push(t_ms, *v);
+            let idx = match self.column_series.get(column).copied().flatten() {
+                Some(idx) => idx,
+                None => {
+                    let leaf = key.rsplit('.').next().unwrap_or(key);
+                    let (unit, role) = (self.table)(leaf).unwrap_or((Unit::Other, None));
+                    let idx = self.set.position::<&str>(key, &[], || {
+                        let mut s = Series::new(key.as_ref(), Vec::new(), unit, time_base);
+                        s.role = role;
+                        s
+                    });
+                    if let Some(slot) = self.column_series.get_mut(column) {
+                        *slot = Some(idx);
+                    }
+                    idx
+                }
+            };
+            self.set.at(idx).push(t_ms, *v);
             any = true;
         }
         if any {
@@ -322,9 +345,9 @@ pub(crate) fn read_csv(
     text: &str,
     sink: &mut SampleSink,
 ) -> Result<(), MetricsError> {
-    let mut reader = CsvReader::new(text);
+    let mut reader = CsvReader::new(&file.file_name, text)?;
     let Some((header_line, header)) = reader.next_record() else {
-        return Err(MetricsError::no_samples(&file.file_name, file.format.name(), "the CSV file is empty"));
+        return Err(MetricsError::no_samples(file, text.as_bytes(), "the CSV file is empty"));
     };
     if header.iter().all(|h| h.trim().parse::<f64>().is_ok()) {
         return Err(MetricsError::invalid(
@@ -335,24 +358,30 @@ pub(crate) fn read_csv(
         ));
     }
     let names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    sink.column_series = vec![None; names.len()];
     while let Some((line, cells)) = reader.next_record() {
+        // One field per column, in order, as `column_series` expects.
         let mut record = FlatRecord::default();
         for (name, cell) in names.iter().zip(&cells) {
             let cell = cell.trim();
             let value = match cell.parse::<f64>() {
                 Ok(x) => FieldValue::Number(x),
-                Err(_) if cell.is_empty() => continue,
+                Err(_) if cell.is_empty() => FieldValue::Other,
                 Err(_) => {
                     if (sink.table)(name).is_some() {
                         file.warn(
                             line,
-                            format!("expected a number in column `{name}`, found `{}`", excerpt(cell)),
+                            format!(
+                                "expected a number in column `{}`, found `{}`",
+                                excerpt(name),
+                                excerpt(cell)
+                            ),
                         );
                     }
                     FieldValue::Text(Cow::Owned(cell.to_string()))
                 }
             };
-            record.fields.push((Cow::Owned(name.clone()), value));
+            record.fields.push((Cow::Borrowed(name.as_str()), value));
         }
         if cells.len() != names.len() {
             file.warn(line, format!("{} cells for {} columns", cells.len(), names.len()));

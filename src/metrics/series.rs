@@ -199,6 +199,18 @@ impl SeriesSet {
         labels: &[(L, L)],
         make: impl FnOnce() -> Series,
     ) -> &mut Series {
+        let idx = self.position(name, labels, make);
+        &mut self.series[idx]
+    }
+
+    /// The position of the series with this name and labels, created with `make` on first use; a parser
+    /// that sees one series over and over (a CSV column) keeps it, to look the name up only once.
+    pub fn position<L: AsRef<str>>(
+        &mut self,
+        name: &str,
+        labels: &[(L, L)],
+        make: impl FnOnce() -> Series,
+    ) -> usize {
         self.key.clear();
         self.key.push_str(name);
         for (k, v) in labels {
@@ -207,14 +219,18 @@ impl SeriesSet {
                 self.key.push_str(part);
             }
         }
-        let idx = match self.index.get(self.key.as_str()) {
+        match self.index.get(self.key.as_str()) {
             Some(&idx) => idx,
             None => {
                 self.index.insert(self.key.clone(), self.series.len());
                 self.series.push(make());
                 self.series.len() - 1
             }
-        };
+        }
+    }
+
+    /// The series at a position [`SeriesSet::position`] gave.
+    pub fn at(&mut self, idx: usize) -> &mut Series {
         &mut self.series[idx]
     }
 

@@ -4,7 +4,8 @@
 //! other format is recognised from content, so a renamed file still reads: JSON is told apart by its keys,
 //! text by its first meaningful lines (`--trace-gc` records, Prometheus comments and samples, CSV headers).
 
-use super::error::{excerpt, ErrorKind, MetricsError};
+use super::csv;
+use super::error::{excerpt, line_at, ErrorKind, MetricsError};
 use super::Format;
 
 /// How much of the file's start the sniffer looks at.
@@ -53,12 +54,16 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, MetricsError> {
             || lines.iter().any(|l| l.starts_with("# UNIT "));
         return Ok(if is_open_metrics { Format::OpenMetrics } else { Format::Prometheus });
     }
+    let declared = lines.first().and_then(|l| csv::declared_delimiter(l));
     let header = lines.iter().copied().find(|l| !l.starts_with("sep=")).unwrap_or("");
-    if lines.first().is_some_and(|l| l.starts_with("sep=")) || header.contains([',', ';', '\t']) {
-        let lower = header.to_ascii_lowercase();
-        let is_memory_usage = ["heapused", "heaptotal", "rss"]
+    if declared.is_some() || header.contains([',', ';', '\t']) {
+        let cells: Vec<&str> = match declared {
+            Some(Ok(delimiter)) => header.split(delimiter).collect(),
+            _ => header.split([',', ';', '\t']).collect(),
+        };
+        let is_memory_usage = ["heapUsed", "heapTotal", "rss"]
             .iter()
-            .any(|field| lower.split([',', ';', '\t']).any(|cell| cell.trim().trim_matches('"') == *field));
+            .any(|field| cells.iter().any(|cell| cell.trim().trim_matches('"').eq_ignore_ascii_case(field)));
         return Ok(if is_memory_usage { Format::MemoryUsage } else { Format::GrafanaCsv });
     }
     Err(unknown(file_name, lines.first().copied().unwrap_or("")))
@@ -101,7 +106,7 @@ fn sniff_json(text: &str) -> Format {
         Format::Events
     } else if ["\"used_heap_size\"", "\"heap_size_limit\"", "\"total_heap_size\""]
         .iter()
-        .any(|k| text[..text.len().min(4096)].contains(k))
+        .any(|k| text[..text.floor_char_boundary(4096)].contains(k))
     {
         Format::HeapStatistics
     } else {
@@ -151,7 +156,12 @@ fn is_prometheus_line(line: &str) -> bool {
 /// The bytes as UTF-8 text, or an error naming the line of the first invalid byte.
 pub(crate) fn utf8<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str, MetricsError> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        MetricsError::invalid(file_name, line, "UTF-8 text", "(bytes that are not UTF-8)")
+        let at = e.valid_up_to();
+        MetricsError::invalid(
+            file_name,
+            line_at(bytes, at),
+            "UTF-8 text",
+            &format!("byte {at} that is not UTF-8"),
+        )
     })
 }

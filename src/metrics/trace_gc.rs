@@ -24,36 +24,46 @@ const MIB: f64 = 1024.0 * 1024.0;
 
 /// Splits a line at each `[pid:isolate]` prefix after the first, undoing the OOM dump's gluing.
 fn split_glued(line: &str) -> Vec<&str> {
-    let bytes = line.as_bytes();
     let mut starts = vec![0];
-    for i in 1..bytes.len() {
-        if bytes[i] == b'[' && is_isolate_prefix(&line[i..]) {
-            starts.push(i);
-        }
-    }
+    starts.extend(
+        line.match_indices('[')
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0 && isolate_prefix_len(&line[i..]).is_some()),
+    );
     starts.push(line.len());
     starts.windows(2).map(|w| line[w[0]..w[1]].trim()).filter(|s| !s.is_empty()).collect()
 }
 
-/// `[digits:hexdigits]` (with or without `0x`).
-fn is_isolate_prefix(text: &str) -> bool {
-    let Some(close) = text.find(']') else { return false };
-    let Some((pid, isolate)) = text[1..close].split_once(':') else { return false };
-    !pid.is_empty()
-        && pid.bytes().all(|b| b.is_ascii_digit())
-        && !isolate.is_empty()
-        && isolate.trim_start_matches("0x").bytes().all(|b| b.is_ascii_hexdigit())
+/// The length of a `[digits:hexdigits]` prefix (with or without `0x`), if `text` starts with one. It reads
+/// no further than the first byte that cannot belong to one, so trying it at every `[` of a line is linear.
+fn isolate_prefix_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let run = |from: usize, accept: fn(&u8) -> bool| {
+        from + bytes.get(from..).map_or(0, |rest| rest.iter().take_while(|b| accept(b)).count())
+    };
+    if bytes.first() != Some(&b'[') {
+        return None;
+    }
+    let pid_end = run(1, u8::is_ascii_digit);
+    if pid_end == 1 || bytes.get(pid_end) != Some(&b':') {
+        return None;
+    }
+    let hex_start = if bytes[pid_end + 1..].starts_with(b"0x") { pid_end + 3 } else { pid_end + 1 };
+    let hex_end = run(hex_start, u8::is_ascii_hexdigit);
+    (hex_end > hex_start && bytes.get(hex_end) == Some(&b']')).then_some(hex_end + 1)
 }
 
-/// The time and the rest of a record: `[pid:isolate]   T ms: rest` or `T ms: rest`.
+/// The time and the rest of a record: `[pid:isolate]   T ms: rest` or `T ms: rest`; `None` unless the time
+/// is a finite number.
 fn split_time(record: &str) -> Option<(f64, &str)> {
-    let record = if record.starts_with('[') && is_isolate_prefix(record) {
-        &record[record.find(']')? + 1..]
-    } else {
-        record
-    };
+    let record = &record[isolate_prefix_len(record).unwrap_or(0)..];
     let (time, rest) = record.split_once(" ms: ")?;
-    Some((time.trim().parse().ok()?, rest.trim()))
+    Some((finite(time.trim())?, rest.trim()))
+}
+
+/// A finite number (`inf` and `NaN` are not sizes or times).
+fn finite(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// Parses the part after `T ms: ` of a `--trace-gc` record.
@@ -72,9 +82,9 @@ fn parse_record(t_ms: f64, rest: &str) -> Result<GcEvent, &'static str> {
     let numbers: Vec<f64> = sizes
         .split(|c: char| c == '(' || c == ')' || c.is_whitespace() || c == '-' || c == '>')
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| "sizes `A (B) -> C (D) MB`")?;
+        .map(finite)
+        .collect::<Option<_>>()
+        .ok_or("sizes `A (B) -> C (D) MB`")?;
     let [before, _total_before, after, total_after] = numbers[..] else {
         return Err("four sizes `A (B) -> C (D) MB`");
     };
@@ -83,7 +93,7 @@ fn parse_record(t_ms: f64, rest: &str) -> Result<GcEvent, &'static str> {
         timing = pooled.split_once("MB,").ok_or("`pooled: P MB,`")?.1.trim_start();
     }
     let pause_text = timing.split(|c: char| c == '/' || c.is_whitespace()).next().unwrap_or("");
-    let pause_ms: f64 = pause_text.parse().map_err(|_| "a pause `p / e ms`")?;
+    let pause_ms = finite(pause_text).ok_or("a pause `p / e ms`")?;
     Ok(GcEvent {
         t_ms,
         time_base: TimeBase::ProcessStart,
@@ -133,7 +143,7 @@ fn parse_nvp(t_ms: f64, rest: &str) -> Result<GcEvent, &'static str> {
         rest.split_whitespace().filter_map(|pair| pair.split_once('=')).collect()
     };
     let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    let number = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(|v| v.parse::<f64>().ok()));
+    let number = |keys: &[&str]| keys.iter().find_map(|k| get(k).and_then(finite));
     let pause_ms = number(&["pause"]).ok_or("`pause=` in a --trace-gc-nvp record")?;
     let gc = get("gc").ok_or("`gc=` in a --trace-gc-nvp record")?;
     let kind = match gc {
@@ -201,7 +211,7 @@ pub(crate) fn parse(file_name: &str, bytes: &[u8]) -> Result<MetricsFile, Metric
         }
     }
     if file.gc_events.is_empty() {
-        return Err(MetricsError::no_samples(file_name, file.format.name(), "expected lines like `[123:0x55d0]  40 ms: Scavenge 4.6 (4.7) -> 4.2 (5.7) MB, 0.97 / 0.00 ms ...`"));
+        return Err(MetricsError::no_samples(&file, bytes, "expected lines like `[123:0x55d0]  40 ms: Scavenge 4.6 (4.7) -> 4.2 (5.7) MB, 0.97 / 0.00 ms ...`"));
     }
     file.gc_events.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
     if n_other_lines > 0 {
@@ -254,7 +264,10 @@ mod tests {
         let parts = split_glued("[8:0x5d3b650]  1 ms: Mark-sweep 1 (2) -> 1 (2) MB, 1.0 / 0.0 ms  x[8:0x5d3b650]  2 ms: Mark-sweep 1 (2) -> 1 (2) MB, 2.0 / 0.0 ms  y");
         assert_eq!(parts.len(), 2);
         assert!(parts[1].starts_with("[8:0x5d3b650]  2 ms"));
-        assert!(is_isolate_prefix("[1234:000001D2C3B4E5F0] 5 ms"));
-        assert!(!is_isolate_prefix("[info] 5 ms"));
+        assert_eq!(isolate_prefix_len("[1234:000001D2C3B4E5F0] 5 ms"), Some(23));
+        assert_eq!(isolate_prefix_len("[8:0x5d3b650]"), Some(13));
+        for not_one in ["[info] 5 ms", "[8:0x]", "[:1f]", "[8:1f", "[8:1g]", "[", "8:1f]"] {
+            assert_eq!(isolate_prefix_len(not_one), None, "{not_one}");
+        }
     }
 }
