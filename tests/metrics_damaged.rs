@@ -106,6 +106,18 @@ fn query_range_times_out_of_range_are_skipped() {
 }
 
 #[test]
+fn a_process_start_time_that_is_not_a_number_does_not_move_trace_gc_times_to_nan() {
+    let prom = regression("prometheus-start-time-nan.prom").unwrap();
+    let log = metrics::parse("timers.trace-gc.log", &read("corpus/timers.trace-gc.log")).unwrap();
+    let first_gc_ms = log.gc_events[0].t_ms;
+    let combined = metrics::combine(vec![prom, log]);
+    // The last finite start time (1700000000 s) places the log, whose first GC is at 254 ms.
+    assert_eq!(combined.process_start_epoch_ms, Some(1.7e12));
+    assert_eq!((first_gc_ms, combined.gc_events[0].t_ms), (254.0, 1.7e12 + 254.0));
+    assert!(combined.series.iter().all(|s| s.t_ms.iter().all(|t| t.is_finite())));
+}
+
+#[test]
 fn whole_file_errors_name_lines_too() {
     let error = metrics::parse("b.prom", b"# HELP x y\n# TYPE x gauge\nx{a=1} 2\n").unwrap_err();
     assert_eq!(

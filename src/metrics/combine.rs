@@ -48,7 +48,7 @@ pub fn combine(mut files: Vec<MetricsFile>) -> MetricsFile {
         .or_else(|| start_from_snapshots(&out.gc_events, &out.markers))
         .or_else(|| {
             let s = out.series.iter().find(|s| s.name.ends_with("process_start_time_seconds"))?;
-            let start = s.values.last()? * 1000.0;
+            let start = s.values.iter().rev().map(|seconds| seconds * 1000.0).find(|ms| ms.is_finite())?;
             out.notes.push(
                 "--trace-gc times placed on the clock with process_start_time_seconds (1 s precision)".into(),
             );
