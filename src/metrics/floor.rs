@@ -12,7 +12,7 @@
 //! 2. **Old generation** from heap-space statistics (`v8.getHeapSpaceStatistics()` logged beside
 //!    `getHeapStatistics()`, prom-client's `nodejs_heap_space_size_used_bytes`): heap used minus new space.
 //!    Scavenges only add to it, so each of its drops is a major GC, and the start of each cycle is a floor
-//!    point.
+//!    point. When it never drops, the old generation itself (windows' minima) is the floor.
 //! 3. **GC drops** in the sampled series: the sawtooth's big drops (at least a quarter of the largest drop
 //!    and four times the typical sample-to-sample change, with no immediate rebound) split it into GC
 //!    cycles. A scavenge frees at most the young generation, about one or two samples' allocation; a major
@@ -30,6 +30,9 @@ use serde::{Deserialize, Serialize};
 
 /// Major GCs closer than this are one burst (a heap snapshot forces full GCs back to back).
 const GC_BURST_MS: f64 = 1000.0;
+/// The noise of floors from GC events: twice the resolution of `--trace-gc` sizes (MB with one decimal), so
+/// that a change of one unit is within the noise.
+const TRACE_GC_NOISE: f64 = 0.2 * 1024.0 * 1024.0;
 /// Windows used for the floor of a series without a sawtooth.
 const FLOOR_WINDOWS: usize = 20;
 
@@ -45,6 +48,8 @@ pub enum FloorSource {
     GcCycles,
     /// Minimum of each of 20 windows (no sawtooth).
     Windows,
+    /// Minimum of the old generation in each of 20 windows (it never dropped: no major GC freed anything).
+    OldGenerationWindows,
 }
 
 impl FloorSource {
@@ -55,12 +60,15 @@ impl FloorSource {
             FloorSource::OldGeneration => "the old generation after each major GC (heap-space statistics)",
             FloorSource::GcCycles => "the post-GC low of each GC cycle (drops in the samples)",
             FloorSource::Windows => "the lowest sample of each of 20 windows (no GC drops)",
+            FloorSource::OldGenerationWindows => {
+                "the old generation (heap-space statistics), which no major GC brought down"
+            }
         }
     }
 
     /// Whether each floor point closes a GC cycle (so "cycle after cycle" applies).
     pub fn is_cycles(self) -> bool {
-        self != FloorSource::Windows
+        matches!(self, FloorSource::MajorGcs | FloorSource::OldGeneration | FloorSource::GcCycles)
     }
 }
 
@@ -73,7 +81,8 @@ pub struct Floor {
     /// Scavenges (minor GCs) seen in the GC events on the series' clock, when any.
     pub minor_gcs: usize,
     /// How far a floor point may sit above the true post-GC level: the median step from each cycle's lowest
-    /// sample to the next one (allocation or promotion within one sample interval); 0 for exact GC events.
+    /// sample to the next one (allocation or promotion within one sample interval); for GC events, twice
+    /// the resolution of `--trace-gc`'s sizes.
     pub noise: f64,
 }
 
@@ -90,13 +99,16 @@ pub fn floor(series: &Series, old_generation: Option<&Series>, gc_events: &[GcEv
     let make = |source, (points, noise)| Floor { source, points, minor_gcs, noise };
     if series.role == Some(Role::HeapUsed) {
         if majors.len() >= 2 {
-            return make(FloorSource::MajorGcs, (majors, 0.0));
+            // `--trace-gc` prints sizes in MB with one decimal.
+            return make(FloorSource::MajorGcs, (majors, TRACE_GC_NOISE));
         }
         if let Some(old) = old_generation {
             let drops = drops_of_monotone(&old.values);
-            if !drops.is_empty() {
-                return make(FloorSource::OldGeneration, cycle_floors(old, &drops));
+            if drops.is_empty() {
+                // No major GC freed anything: the old generation itself is the floor.
+                return make(FloorSource::OldGenerationWindows, (window_floor(old), 0.0));
             }
+            return make(FloorSource::OldGeneration, cycle_floors(old, &drops));
         }
     }
     let drops = big_drops(&series.values);

@@ -54,6 +54,10 @@ pub struct TrendOptions {
     /// Growth of the fitted floor, as a fraction of its start (or of the lowest floor point when the fit
     /// starts below it), that counts as material.
     pub min_growth_fraction: f64,
+    /// Growth of GC-cycle floors per hour, as a fraction of their start, that counts as material even when
+    /// the run is too short for `min_growth_fraction` (a slow leak over a few minutes, or the first part of
+    /// a run).
+    pub min_growth_fraction_per_hour: f64,
     /// Growth of the fitted floor, in bytes, below which growth is not material whatever its fraction.
     pub min_growth_bytes: f64,
     /// Fewest samples a series needs for a verdict.
@@ -66,6 +70,7 @@ impl Default for TrendOptions {
             heap_limit_bytes: None,
             alpha: 0.05,
             min_growth_fraction: 0.10,
+            min_growth_fraction_per_hour: 0.60,
             min_growth_bytes: 512.0 * 1024.0,
             min_samples: 8,
         }
@@ -217,6 +222,14 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
             .find(|s| s.role == Some(Role::External) && s.verdict == d.verdict)
             .or(Some(d)),
         other => other,
+    };
+    // A heap too coarse to judge is not outvoted by flat external memory.
+    let heap_unknown = decisive.iter().find(|s| {
+        s.role == Some(Role::HeapUsed) && s.verdict == Verdict::InsufficientData && s.floor_source.is_some()
+    });
+    let decider = match (decider, heap_unknown) {
+        (Some(d), Some(heap)) if d.verdict == Verdict::Stable => Some(*heap),
+        (d, _) => d,
     };
     let (verdict, verdict_series, reason) = match decider {
         Some(s) => (s.verdict, Some(display_name(s)), format!("{}: {}", display_name(s), s.reason)),
@@ -371,109 +384,229 @@ fn analyze_with(
     trend.floor_end = Some(floor_end.max(0.0));
     trend.growth_fraction = Some(growth_fraction);
 
-    let material = growth_fraction >= options.min_growth_fraction
-        && (series.unit != Unit::Bytes || growth >= options.min_growth_bytes);
-    let n = fv.len();
-    // Never back down: each cycle's floor above the one before (beyond rounding).
-    let rises: Vec<f64> = fv.windows(2).map(|w| w[1] - w[0]).collect();
-    let tolerance = (0.5 * floor.noise).max(0.001 * lowest_floor.abs());
-    let every_cycle_up = rises.iter().all(|r| *r > tolerance);
-    let significant = if n >= FEW_FLOOR_POINTS {
-        floor_mk.is_some_and(|mk| mk.p_increasing <= options.alpha)
-    } else if floor.source.is_cycles() {
-        n >= 3 && every_cycle_up
+    let (verdict, reason) = if floor.source.is_cycles() {
+        cycle_verdict(after_warm_up(points, series), (floor.source, floor.noise), series, options, what)
     } else {
-        // Few windows (a short series without GC drops): the raw samples' own trend must be strong.
-        let raw_mk = mann_kendall(&series.values);
-        floor_mk.is_some_and(|mk| mk.s > 0.0)
-            && fv[n - 1] - fv[0] >= options.min_growth_fraction * fv[0].abs()
-            && raw_mk.is_some_and(|mk| mk.p_increasing <= options.alpha / 5.0)
-    };
-    let stopped = if material { stopped_growing(&t_h, &fv) } else { None };
-    let level_shift = if material && n >= FEW_FLOOR_POINTS { level_shift(&t_h, &fv, growth) } else { None };
-    let pct = growth_fraction * 100.0;
-    let rate = format_rate(slope, series.unit);
-    let cycles = match floor.source {
-        FloorSource::Windows => format!("{n} windows"),
-        _ => format!("{n} GC cycles"),
-    };
-    let first_last =
-        format!("{} → {}", format_value(fv[0], series.unit), format_value(fv[n - 1], series.unit));
-    let (verdict, reason) = if let Some(at) = level_shift {
-        (
-            Verdict::Stable,
-            format!(
-                "one level shift ({pct:+.0}%) at floor point {at} of {n}, flat before and after ({what}): not a \
-                 sustained growth"
-            ),
+        window_verdict(
+            floor.source,
+            &t_h,
+            &fv,
+            series,
+            options,
+            (growth, growth_fraction, slope),
+            trend.p_value,
         )
-    } else if let Some((at, held_ms)) = stopped {
-        (
-            Verdict::Stable,
-            format!(
-                "floor ({what}) rose to {} by {}, then held flat for {} ({cycles}): a plateau, not a leak",
-                format_value(fv[at], series.unit),
-                format_offset(points[at].0, series),
-                format_span(held_ms)
-            ),
-        )
-    } else if n == 2 && material {
-        (
-            Verdict::Growing,
-            format!(
-                "floor ({what}) went {first_last} over 2 GC cycles ({pct:+.0}% fitted): one rise cannot tell a \
-                 step from a leak"
-            ),
-        )
-    } else {
-        match (material, significant) {
-            (true, true) => (
-                Verdict::Leak,
-                if floor.source.is_cycles() && n < FEW_FLOOR_POINTS {
-                    format!(
-                        "floor ({what}) higher after every one of {cycles}: {first_last}, {pct:+.0}% over {} ({rate})",
-                        format_span(span_ms)
-                    )
-                } else {
-                    format!(
-                        "floor ({what}) grows {pct:+.0}% over {} ({rate}) across {cycles}, trend p = {}",
-                        format_span(span_ms),
-                        format_p(trend.p_value)
-                    )
-                },
-            ),
-            (true, false) => (
-                Verdict::Growing,
-                format!(
-                    "floor ({what}) grew {pct:+.0}% but not cycle after cycle ({cycles}: {first_last}, trend p = {})",
-                    format_p(trend.p_value)
-                ),
-            ),
-            (false, true) if n >= FEW_FLOOR_POINTS => {
-                (Verdict::Growing, format!("floor ({what}) rises steadily across {cycles} but only {pct:+.1}% ({rate})"))
-            }
-            (false, true) => (
-                Verdict::Stable,
-                format!("floor ({what}) rose in each of {cycles} but only {pct:+.1}% ({first_last}): below the material growth"),
-            ),
-            (false, false) => (
-                Verdict::Stable,
-                format!("floor ({what}) changes {pct:+.1}% over {} ({cycles}: {first_last}), no trend", format_span(span_ms)),
-            ),
-        }
     };
     trend.verdict = verdict;
     trend.reason = reason;
     if matches!(series.role, Some(Role::Rss | Role::HeapTotal)) && trend.verdict == Verdict::Leak {
         trend.verdict = Verdict::Growing;
     }
-    trend.confidence = Some(confidence(trend.verdict, n, trend.p_value, floor.source));
+    trend.confidence = Some(confidence(trend.verdict, points.len(), trend.p_value, floor.source));
     if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
         if slope > 0.0 && trend.verdict >= Verdict::Growing {
             trend.time_to_limit_s = Some(((limit - floor_end) / slope * 3600.0).max(0.0));
         }
     }
     trend
+}
+
+/// The floor points after the warm-up: those in the first tenth of the series' span are left out (the first
+/// major GC often runs while the program is still building its working set), keeping at least two.
+fn after_warm_up<'a>(points: &'a [(f64, f64)], series: &Series) -> &'a [(f64, f64)] {
+    let (Some(first), Some(last)) = (series.t_ms.first(), series.t_ms.last()) else { return points };
+    let warm_up_end = first + 0.1 * (last - first);
+    let skip = points.iter().take_while(|p| p.0 < warm_up_end).count();
+    &points[skip.min(points.len().saturating_sub(2))..]
+}
+
+/// The verdict of GC-cycle floors. Each floor point can sit above the true post-GC level (a sample taken
+/// a while after the GC) but not below it, so the floor is read through its lower envelope from the future
+/// (each point lowered to the lowest point after it): a point that came back down later was noise. Then:
+/// not material growth of the envelope → stable; the last two cycles held (within the noise) → a plateau,
+/// stable; higher in at least two cycles with no single jump making three quarters of the growth → leak
+/// (the floor does not come back down after a major GC, cycle after cycle); otherwise growing. Two cycles
+/// give one comparison, which cannot tell a step from a leak: growing at most.
+fn cycle_verdict(
+    points: &[(f64, f64)],
+    (source, noise): (FloorSource, f64),
+    series: &Series,
+    options: &TrendOptions,
+    what: &str,
+) -> (Verdict, String) {
+    let n = points.len();
+    let raw: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let mut envelope = raw.clone();
+    for i in (0..n - 1).rev() {
+        envelope[i] = envelope[i].min(envelope[i + 1]);
+    }
+    let tolerance = (0.5 * noise).max(0.001 * envelope[0].abs());
+    let steps: Vec<f64> = envelope.windows(2).map(|w| w[1] - w[0]).collect();
+    let ups = steps.iter().filter(|d| **d > tolerance).count();
+    let total = envelope[n - 1] - envelope[0];
+    let base = envelope[0].abs().max(1.0);
+    let pct = total / base * 100.0;
+    // Exact floors (GC events, finely sampled old generation) that rose in most cycles make half the usual
+    // growth material: consistency is evidence too.
+    let exact = noise <= 0.02 * base;
+    // With 8 cycles or more that are known to be major GCs (GC events, the old generation's drops), the raw
+    // floors' Mann–Kendall trend also counts. Drops in sampled heap may be scavenges, whose lows climb
+    // with garbage promoted to old space.
+    let trending = n >= FEW_FLOOR_POINTS
+        && source != FloorSource::GcCycles
+        && mann_kendall(&raw).is_some_and(|mk| mk.p_increasing <= options.alpha);
+    let consistent = trending || (exact && ups >= 3 && 3 * ups >= 2 * (n - 1));
+    let min_fraction =
+        if consistent { options.min_growth_fraction / 2.0 } else { options.min_growth_fraction };
+    let hours = (points[n - 1].0 - points[0].0) / MS_PER_HOUR;
+    let fraction = total / base;
+    let material = (fraction >= min_fraction || fraction >= options.min_growth_fraction_per_hour * hours)
+        && (series.unit != Unit::Bytes || total >= options.min_growth_bytes);
+    let value = |v: f64| format_value(v, series.unit);
+    let first_last = format!("{} → {}", value(envelope[0]), value(envelope[n - 1]));
+    // Noisy floors (a sample seconds after the GC) need one more rise beyond the noise.
+    let needed_ups = if exact { 2 } else { 3 };
+    if !material {
+        if (ups >= needed_ups && 2 * ups >= n - 1) || trending {
+            let reason = format!(
+                "floor ({what}) rose after {ups} of {n} GC cycles but only {pct:+.1}% ({first_last}): too little \
+                 yet to call a leak"
+            );
+            return (Verdict::Growing, reason);
+        }
+        return (
+            Verdict::Stable,
+            format!("floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last})"),
+        );
+    }
+    if n == 2 {
+        let reason = format!(
+            "floor ({what}) went {first_last} ({pct:+.0}%) over 2 GC cycles: one rise cannot tell a step from a leak"
+        );
+        return (Verdict::Growing, reason);
+    }
+    // Held: the floor's last two cycles or more, over a quarter of the time at least, stay within the noise
+    // of where it got to; or, with exact
+    // floors, its last step, over at least a quarter of the time, came at under a tenth of the rate it
+    // climbed at before (a cache filled up).
+    let held_from = (0..n).find(|&k| envelope[n - 1] - envelope[k] <= tolerance).unwrap_or(n - 1);
+    let rate = |i: usize, j: usize| (envelope[j] - envelope[i]) / (points[j].0 - points[i].0).max(1.0);
+    let last_step_share = (points[n - 1].0 - points[n - 2].0) / (points[n - 1].0 - points[0].0).max(1.0);
+    let slowed = exact && last_step_share >= 0.25 && rate(n - 2, n - 1) < 0.1 * rate(0, n - 2);
+    let span = (points[n - 1].0 - points[0].0).max(1.0);
+    let held = n - 1 - held_from >= 2 && points[n - 1].0 - points[held_from].0 >= 0.25 * span;
+    if held && held_from == 0 {
+        // Noisy floors that still lean upwards cannot be called flat.
+        if !exact && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0) {
+            let reason = format!(
+                "floor ({what}) moved {first_last} ({pct:+.0}%) over {n} GC cycles, within these samples' noise \
+                 ({}): too coarse to tell a slow leak",
+                value(tolerance)
+            );
+            return (Verdict::InsufficientData, reason);
+        }
+        let reason = format!(
+            "floor ({what}) stays within its noise ({}) over {n} GC cycles ({first_last})",
+            value(tolerance)
+        );
+        return (Verdict::Stable, reason);
+    }
+    if held || slowed {
+        let k = if slowed { held_from.min(n - 2) } else { held_from };
+        let since = points[k].0 - series.t_ms.first().copied().unwrap_or(points[0].0);
+        let reason = format!(
+            "floor ({what}) rose {} → {} until {} in, then held over the last {} of {n} GC cycles: a plateau, \
+             not a leak",
+            value(envelope[0]),
+            value(envelope[k]),
+            format_span(since),
+            n - 1 - k
+        );
+        return (Verdict::Stable, reason);
+    }
+    let largest = steps.iter().copied().fold(0.0, f64::max);
+    if (ups >= needed_ups || trending) && largest < 0.75 * total {
+        let reason = format!(
+            "floor ({what}) never came back down: {first_last} ({pct:+.0}%) over {n} GC cycles, higher after {ups} \
+             of {}",
+            n - 1
+        );
+        return (Verdict::Leak, reason);
+    }
+    let reason = if ups >= 2 {
+        format!(
+            "floor ({what}) rose {first_last} ({pct:+.0}%) over {n} GC cycles, mostly in one jump of {}",
+            value(largest)
+        )
+    } else {
+        format!("floor ({what}) rose {first_last} ({pct:+.0}%) in one jump over {n} GC cycles: a step or a leak's start")
+    };
+    (Verdict::Growing, reason)
+}
+
+/// The verdict of a floor without GC cycles (window minima): the Theil–Sen growth over the series' span
+/// must be material and the Mann–Kendall trend significant (with fewer than 8 windows, the raw samples'
+/// own trend must be strong); growth that one level shift explains, or that stopped, is stable.
+fn window_verdict(
+    source: FloorSource,
+    t_h: &[f64],
+    fv: &[f64],
+    series: &Series,
+    options: &TrendOptions,
+    (growth, growth_fraction, slope): (f64, f64, f64),
+    p_value: Option<f64>,
+) -> (Verdict, String) {
+    let n = fv.len();
+    let material = growth_fraction >= options.min_growth_fraction
+        && (series.unit != Unit::Bytes || growth >= options.min_growth_bytes);
+    let floor_mk = mann_kendall(fv);
+    let significant = if n >= FEW_FLOOR_POINTS {
+        floor_mk.is_some_and(|mk| mk.p_increasing <= options.alpha)
+    } else {
+        let raw_mk = mann_kendall(&series.values);
+        floor_mk.is_some_and(|mk| mk.s > 0.0)
+            && fv[n - 1] - fv[0] >= options.min_growth_fraction * fv[0].abs()
+            && raw_mk.is_some_and(|mk| mk.p_increasing <= options.alpha / 5.0)
+    };
+    let what = source.describe();
+    let span_ms = series.t_ms.last().copied().unwrap_or(0.0) - series.t_ms.first().copied().unwrap_or(0.0);
+    let pct = growth_fraction * 100.0;
+    let rate = format_rate(slope, series.unit);
+    if material && n >= FEW_FLOOR_POINTS {
+        if let Some(at) = level_shift(t_h, fv, growth) {
+            let reason = format!(
+                "one level shift ({pct:+.0}%) at floor point {at} of {n}, flat before and after ({what}): not a \
+                 sustained growth"
+            );
+            return (Verdict::Stable, reason);
+        }
+    }
+    if let Some((at, held_ms)) = stopped_growing(t_h, fv).filter(|_| material) {
+        let reason = format!(
+            "floor ({what}) rose to {} by {} in, then held for {}: a plateau, not a leak",
+            format_value(fv[at], series.unit),
+            format_span(t_h[at] * MS_PER_HOUR - series.t_ms.first().copied().unwrap_or(0.0)),
+            format_span(held_ms)
+        );
+        return (Verdict::Stable, reason);
+    }
+    let p = format_p(p_value);
+    match (material, significant) {
+        (true, true) => (
+            Verdict::Leak,
+            format!("floor ({what}) grows {pct:+.0}% over {} ({rate}), trend p = {p}", format_span(span_ms)),
+        ),
+        (true, false) => {
+            (Verdict::Growing, format!("floor ({what}) grew {pct:+.0}% but not steadily (trend p = {p})"))
+        }
+        (false, true) => {
+            (Verdict::Growing, format!("floor ({what}) rises steadily but only {pct:+.1}% ({rate})"))
+        }
+        (false, false) => (
+            Verdict::Stable,
+            format!("floor ({what}) changes {pct:+.1}% over {}, no trend", format_span(span_ms)),
+        ),
+    }
 }
 
 /// When the floor grew and then stopped: over its latest part (the floor points in the last half of their
@@ -530,11 +663,6 @@ fn format_value(v: f64, unit: Unit) -> String {
     } else {
         format!("{v:.3}")
     }
-}
-
-/// A time as an offset from the series' start ("2.5 min in").
-fn format_offset(t_ms: f64, series: &Series) -> String {
-    format!("{} in", format_span(t_ms - series.t_ms.first().copied().unwrap_or(t_ms)))
 }
 
 fn format_p(p: Option<f64>) -> String {
