@@ -118,6 +118,22 @@ fn a_process_start_time_that_is_not_a_number_does_not_move_trace_gc_times_to_nan
 }
 
 #[test]
+fn clinic_processstat_without_memory_samples_says_where() {
+    // Found by fuzzing: an empty processstat file was an error that named no line or byte.
+    let error = regression("empty.clinic-doctor-processstat").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "empty.clinic-doctor-processstat line 1: expected length-prefixed ProcessStat protobuf frames with rss \
+         or heapUsed, found `(an empty file)`"
+    );
+    let error = regression("no-memory.clinic-doctor-processstat").unwrap_err();
+    assert!(
+        error.to_string().ends_with("found `no frame with rss or heapUsed from byte 0 to byte 20`"),
+        "{error}"
+    );
+}
+
+#[test]
 fn whole_file_errors_name_lines_too() {
     let error = metrics::parse("b.prom", b"# HELP x y\n# TYPE x gauge\nx{a=1} 2\n").unwrap_err();
     assert_eq!(

@@ -158,13 +158,14 @@ pub(crate) fn parse_process_stat(file_name: &str, bytes: &[u8]) -> Result<Metric
         }
     }
     if series[0].is_empty() && series[2].is_empty() {
-        let found = match file.warnings.first() {
-            Some(problem) => problem.message.clone(),
-            None => format!("no rss or heapUsed in bytes 0–{}", bytes.len()),
+        let (line, found) = match file.warnings.first() {
+            _ if bytes.is_empty() => (1, "(an empty file)".to_string()),
+            Some(problem) => (0, problem.message.clone()),
+            None => (0, format!("no frame with rss or heapUsed from byte 0 to byte {}", bytes.len())),
         };
         return Err(MetricsError::invalid(
             file_name,
-            0,
+            line,
             "length-prefixed ProcessStat protobuf frames with rss or heapUsed",
             &found,
         ));
