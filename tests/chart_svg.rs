@@ -45,21 +45,28 @@ fn memory_chart_of_a_corpus_run() {
     let report = analyze(&file, &TrendOptions::default());
     let svg = memory_chart_svg(&file, &report, &[(1_795_668_328_000.0, "alert".to_string())]);
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("Memory: leak (heapUsed)"));
-    // RSS, heap total, external, array buffers and heap used, each with its 50 samples.
-    for stroke in ["#969696", "#9ECAE1", "#FF7F0E", "#9467BD", "#1F77B4"] {
+    assert!(svg.contains("Memory: growing (heapUsed), low confidence"), "{}", &svg[..600]);
+    // The verdict's sentence of evidence, as the report words it (wrapped, so its first words).
+    let heap = report.series.iter().find(|s| s.name == "heapUsed").unwrap();
+    let first_words: String = heap.reason.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+    assert!(svg.contains(&first_words), "{first_words}");
+    // The deciding series alone on top, then RSS, heap total, external, array buffers and heap used, each
+    // with its 50 samples.
+    assert_eq!(polylines(&svg).iter().filter(|(s, n)| s == "#1F77B4" && *n == 50).count(), 2);
+    for stroke in ["#969696", "#9ECAE1", "#FF7F0E", "#9467BD"] {
         assert_eq!(longest(&svg, stroke), 50, "{stroke}");
     }
     assert!(polylines(&svg).iter().filter(|(s, _)| s == "#D62728").count() > 10, "the dashed floor trend");
-    for label in ["RSS", "heap used", "post-GC floor", "snapshot 1", "snapshot 2", "snapshot 3", "alert"] {
+    for label in
+        ["RSS", "heap used", "post-GC floor", "floor: heap after 3 major GCs (GC log)", "snapshot 1", "alert"]
+    {
         assert!(svg.contains(label), "{label}");
     }
     assert!(svg.contains(">150 MB<") || svg.contains(">\n150 MB\n<"), "byte ticks in MB");
     assert!(svg.contains("04:45:25"), "wall-clock ticks");
     assert!(svg.contains("time (UTC, 2026-11-26)"));
-    // The heap's floor points: one circle per major-GC burst (3 snapshots) plus the legend's dot.
-    let heap = report.series.iter().find(|s| s.name == "heapUsed").unwrap();
-    assert_eq!(count(&svg, "<circle"), heap.floor.len() + 1);
+    // The heap's floor points in both panels (one per major-GC burst) plus the two legends' dots.
+    assert_eq!(count(&svg, "<circle"), 2 * heap.floor.len() + 2);
 }
 
 #[test]

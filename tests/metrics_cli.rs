@@ -52,7 +52,7 @@ fn json_report_of_a_run() {
 
 #[test]
 fn heap_limit_gives_a_time_to_limit_and_svg_is_written() {
-    let memusage = fixture("corpus/mapcache.memusage.ndjson");
+    let memusage = fixture("corpus/listeners.memusage.ndjson");
     let svg = std::env::temp_dir().join(format!("heapscope-trend-{}.svg", std::process::id()));
     let (ok, stdout, stderr) = trend(&[
         memusage.as_os_str(),
@@ -81,6 +81,7 @@ fn text_report_of_a_clinic_folder() {
     let (ok, stdout, stderr) = trend(&[dir.as_os_str()]);
     assert!(ok, "{stderr}");
     assert!(stdout.starts_with("verdict: LEAK  (external: "), "{stdout}");
+    assert!(stdout.contains("\nconfidence: "), "{stdout}");
     assert!(stdout.contains("gc (events): 15 GCs (6 major, 9 minor)"), "{stdout}");
 }
 

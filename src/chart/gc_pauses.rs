@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use super::{
     axis, build_plot, draw_header, draw_markers, message_svg, time_axis, ChartMarker, DrawResult, LegendEntry,
 };
-use super::{markers_on, render_svg};
+use super::{markers_on, render_svg, HEIGHT};
 use crate::metrics::trend::TrendReport;
 use crate::metrics::{GcKind, Histogram, MetricsFile, TimeBase};
 
@@ -78,7 +78,7 @@ pub fn gc_pause_chart_svg(file: &MetricsFile, report: &TrendReport, markers: &[C
         return message_svg(&title, "no GC events or GC duration histogram in these files");
     };
     let all_markers = markers_on(file, time_base, markers);
-    render_svg(|root| draw(root, &title, &dots, per_interval, &all_markers, time_base))
+    render_svg(HEIGHT, |root| draw(root, &title, &dots, per_interval, &all_markers, time_base))
 }
 
 fn draw(

@@ -1,7 +1,8 @@
 //! Charts drawn with plotters into SVG strings, the same drawing for the page, the CLI and the tests.
 //!
-//! [`memory_chart_svg`] draws heap used / heap total / RSS / external memory over time with the post-GC
-//! floor and its fitted trend; [`gc_pause_chart_svg`] draws GC pauses over time. Both take optional markers
+//! [`memory_chart_svg`] draws the series that decided the verdict on its own scale, with its floor points
+//! (named by the GC signal they came from), the fitted trend and the verdict's sentence of evidence, above
+//! heap used / heap total / RSS / external memory together; [`gc_pause_chart_svg`] draws GC pauses over time. Both take optional markers
 //! (snapshot capture times, `(t_ms, label)` on the chart's clock) besides the markers the files carry.
 //! Axes use human units (see `axis`); series longer than [`MAX_POINTS_PER_SERIES`] are downsampled with LTTB
 //! first, so a million-point series draws in milliseconds. Text is laid out without a font engine so the
@@ -166,11 +167,11 @@ fn markers_on(
     markers
 }
 
-/// Runs `draw` on a fresh SVG drawing of the standard size and returns the SVG text.
-fn render_svg(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
+/// Runs `draw` on a fresh SVG drawing of the standard width and `height` and returns the SVG text.
+fn render_svg(height: u32, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> String {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         // The string backend cannot fail; a failed drawing would only leave the SVG incomplete.
         let _ = draw(&root).and_then(|()| root.present());
     }

@@ -152,6 +152,17 @@ pub struct SeriesTrend {
     pub floor: Vec<[f64; 2]>,
 }
 
+impl SeriesTrend {
+    /// `name{k="v",...}`, the way Prometheus writes a series; the report's `verdict_series` uses it.
+    pub fn display_name(&self) -> String {
+        if self.labels.is_empty() {
+            return self.name.clone();
+        }
+        let labels: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        format!("{}{{{}}}", self.name, labels.join(","))
+    }
+}
+
 /// GC statistics, from GC events or (estimated) from a GC duration histogram.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GcStats {
@@ -232,7 +243,7 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         (d, _) => d,
     };
     let (verdict, verdict_series, reason) = match decider {
-        Some(s) => (s.verdict, Some(display_name(s)), format!("{}: {}", display_name(s), s.reason)),
+        Some(s) => (s.verdict, Some(s.display_name()), format!("{}: {}", s.display_name(), s.reason)),
         None => (
             Verdict::InsufficientData,
             None,
@@ -246,7 +257,7 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
                 notes.push(format!(
                     "{} grows ({}) while the heap floor and external memory do not: V8 and the allocator keep \
                      pages they no longer use; this is not a leak",
-                    display_name(rss),
+                    rss.display_name(),
                     rss.reason
                 ));
             }
@@ -276,14 +287,6 @@ fn role_rank(role: Option<Role>) -> u8 {
         Some(Role::ArrayBuffers) => 1,
         _ => 0,
     }
-}
-
-fn display_name(s: &SeriesTrend) -> String {
-    if s.labels.is_empty() {
-        return s.name.clone();
-    }
-    let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-    format!("{}{{{}}}", s.name, labels.join(","))
 }
 
 /// The trend of one series, on its own (GC events of the file on the same clock are used; no heap-space
@@ -402,7 +405,8 @@ fn analyze_with(
     if matches!(series.role, Some(Role::Rss | Role::HeapTotal)) && trend.verdict == Verdict::Leak {
         trend.verdict = Verdict::Growing;
     }
-    trend.confidence = Some(confidence(trend.verdict, points.len(), trend.p_value, floor.source));
+    let judged = if floor.source.is_cycles() { after_warm_up(points, series).len() } else { points.len() };
+    trend.confidence = Some(confidence(trend.verdict, judged, trend.p_value, floor.source));
     if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
         if slope > 0.0 && trend.verdict >= Verdict::Growing {
             trend.time_to_limit_s = Some(((limit - floor_end) / slope * 3600.0).max(0.0));

@@ -1,5 +1,6 @@
-//! The view of one metrics file: the verdict in a sentence, the charts the worker drew, and the numbers
-//! per series (slope, p-value, floor, time to the heap limit) and for GC.
+//! The view of one metrics file: the verdict in a sentence of evidence, its confidence and the GC signal the
+//! floor was built from, the charts the worker drew (the deciding series on its own scale with its floor
+//! points), and the numbers per series (slope, p-value, floor, time to the heap limit) and for GC.
 
 use web_sys::HtmlElement;
 
@@ -20,6 +21,14 @@ pub fn show(body: &HtmlElement, info: &MetricsInfo) {
     fact(&facts, "Format", &report.format, "format");
     if let Some(series) = &report.verdict_series {
         fact(&facts, "Decided by", series, "verdict-series");
+    }
+    let decider = report.series.iter().find(|s| Some(s.display_name()) == report.verdict_series);
+    if let Some(confidence) = decider.and_then(|s| s.confidence) {
+        fact(&facts, "Confidence", confidence.as_str(), "confidence");
+    }
+    if let Some((source, s)) = decider.and_then(|s| Some((s.floor_source?, s))) {
+        let built = format!("{}, {} points (drawn on the chart)", source.describe(), s.floor.len());
+        fact(&facts, "Floor built from", &built, "floor-source");
     }
     if let Some(limit) = report.heap_limit_bytes {
         fact(&facts, "Heap limit", &format_bytes(limit), "heap-limit");
@@ -91,12 +100,7 @@ fn series_cells(series: &SeriesTrend) -> Vec<super::table::Cell> {
         Some(s) => format_bytes(s),
         None => "–".to_string(),
     };
-    let labels: Vec<String> = series.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let name = if labels.is_empty() {
-        series.name.clone()
-    } else {
-        format!("{}{{{}}}", series.name, labels.join(","))
-    };
+    let name = series.display_name();
     vec![
         text(name),
         number(format_count(series.samples as u64)),

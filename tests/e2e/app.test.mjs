@@ -196,11 +196,14 @@ appTest('clicking a class and then an object shows why it is alive', async (page
   await screenshot(page, 'object-view.png');
 });
 
-appTest('a dropped memoryUsage log shows a leak verdict and its chart', async (page) => {
-  await dropFixture(page, 'metrics/corpus/mapcache.memusage.ndjson');
+appTest('a dropped memoryUsage log shows a leak verdict, its evidence and its chart', async (page) => {
+  await dropFixture(page, 'metrics/corpus/listeners.memusage.ndjson');
   const verdict = page.locator('.file-card >> nth=0 >> [data-field="verdict"]');
   await verdict.waitFor({ timeout: 30000 });
-  assert.match(await verdict.textContent(), /^Verdict: leak\./);
+  assert.match(await verdict.textContent(), /^Verdict: leak\. heapUsed: floor .* never came back down/);
+  const floor = page.locator('.file-card >> nth=0 >> [data-field="floor-source"]');
+  assert.match(await floor.textContent(), /GC cycle .* points \(drawn on the chart\)/);
+  assert.match(await page.locator('.file-card >> nth=0 >> [data-field="confidence"]').textContent(), /low|medium|high/);
   const chart = page.locator('.file-card >> nth=0 >> .memory-chart svg');
   assert.equal(await chart.count(), 1);
   const box = await chart.boundingBox();

@@ -101,6 +101,20 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
 fn render_text(report: &TrendReport) -> String {
     let mut out = String::new();
     out.push_str(&format!("verdict: {}  ({})\n", report.verdict.as_str().to_uppercase(), report.reason));
+    let decider = report
+        .series
+        .iter()
+        .find(|s| report.verdict_series.as_deref().is_some_and(|v| v.starts_with(&s.name)));
+    if let Some(s) = decider {
+        if let (Some(confidence), Some(source)) = (s.confidence, s.floor_source) {
+            out.push_str(&format!(
+                "confidence: {}; floor: {}, {} points\n",
+                confidence.as_str(),
+                source.describe(),
+                s.floor.len()
+            ));
+        }
+    }
     out.push_str(&format!("files: {} [{}]\n", report.file_name, report.format));
     if let Some(limit) = report.heap_limit_bytes {
         out.push_str(&format!("heap limit: {}\n", format_bytes(limit)));
