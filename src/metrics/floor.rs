@@ -227,3 +227,90 @@ fn drops_of_monotone(v: &[f64]) -> Vec<usize> {
     let is_drop = |i: usize| v[i - 1] - v[i] > (0.02 * v[i - 1].abs()).max(256.0 * 1024.0);
     (1..v.len()).filter(|&i| is_drop(i) && (i < 2 || !is_drop(i - 1))).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MB: f64 = 1024.0 * 1024.0;
+
+    fn series(name: &str, labels: &[(&str, &str)], role: Option<Role>, values: &[f64]) -> Series {
+        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut s = Series::new(name, labels, Unit::Bytes, TimeBase::Epoch);
+        s.role = role;
+        for (i, v) in values.iter().enumerate() {
+            s.push(i as f64 * 15_000.0, v * MB);
+        }
+        s
+    }
+
+    fn gc(t_ms: f64, kind: GcKind, after_mb: f64) -> GcEvent {
+        GcEvent {
+            t_ms,
+            time_base: TimeBase::Epoch,
+            kind,
+            name: String::new(),
+            pause_ms: 5.0,
+            heap_before_bytes: None,
+            heap_after_bytes: Some(after_mb * MB),
+            heap_total_after_bytes: None,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn major_gcs_in_a_burst_count_once_and_scavenges_are_counted() {
+        let heap = series("heap_used_after_gc", &[], Some(Role::HeapUsed), &[10.0, 20.0, 12.0, 22.0]);
+        let events = [
+            gc(1_000.0, GcKind::Minor, 15.0),
+            gc(5_000.0, GcKind::Major, 11.0),
+            gc(5_500.0, GcKind::Major, 10.5),
+            gc(60_000.0, GcKind::Major, 12.0),
+        ];
+        let floor = floor(&heap, None, &events);
+        assert_eq!(floor.source, FloorSource::MajorGcs);
+        assert_eq!(floor.minor_gcs, 1);
+        let values: Vec<f64> = floor.points.iter().map(|p| p.1 / MB).collect();
+        assert_eq!(values, [10.5, 12.0]);
+    }
+
+    #[test]
+    fn old_generation_drops_are_major_gcs() {
+        // Heap used = old generation + new space; the old generation climbs, then a major GC drops it.
+        let old = [10.0, 14.0, 18.0, 11.0, 15.0, 19.0, 23.0, 12.0, 16.0];
+        let new = [3.0, 1.0, 5.0, 2.0, 6.0, 1.0, 4.0, 2.0, 3.0];
+        let used: Vec<f64> = old.iter().zip(&new).map(|(o, n)| o + n).collect();
+        let heap = series("nodejs_heap_size_used_bytes", &[], Some(Role::HeapUsed), &used);
+        let spaces =
+            [series("nodejs_heap_space_size_used_bytes", &[("space", "new")], None, &new), heap.clone()];
+        let old_gen = old_generation(&spaces, &heap).unwrap();
+        assert_eq!(old_gen.values.iter().map(|v| v / MB).collect::<Vec<_>>(), old);
+        let floor = floor(&heap, Some(&old_gen), &[]);
+        assert_eq!(floor.source, FloorSource::OldGeneration);
+        assert_eq!(floor.points.iter().map(|p| p.1 / MB).collect::<Vec<_>>(), [11.0, 12.0]);
+        // Another instance's new space is not this heap's.
+        let other =
+            [series("nodejs_heap_space_size_used_bytes", &[("space", "new"), ("pod", "b")], None, &new)];
+        assert!(old_generation(&other, &heap).is_none());
+    }
+
+    #[test]
+    fn an_old_generation_that_never_drops_is_its_own_floor() {
+        let old: Vec<f64> = (0..40).map(|i| 10.0 + f64::from(i)).collect();
+        let heap = series("used_heap_size", &[], Some(Role::HeapUsed), &old);
+        let floor = floor(&heap, Some(&heap), &[]);
+        assert_eq!(floor.source, FloorSource::OldGenerationWindows);
+        assert_eq!(floor.points.len(), 20);
+    }
+
+    #[test]
+    fn a_sampled_sawtooth_splits_at_its_big_drops() {
+        // Teeth of 8 samples climbing 1 MB a sample; each major GC drops to a floor 1 MB above the last.
+        let values: Vec<f64> = (0..36).map(|i| f64::from(5 + i / 8 + i % 8)).collect();
+        let heap = series("heapUsed", &[], Some(Role::HeapUsed), &values);
+        let floor = floor(&heap, None, &[]);
+        assert_eq!(floor.source, FloorSource::GcCycles);
+        assert_eq!(floor.points.iter().map(|p| p.1 / MB).collect::<Vec<_>>(), [6.0, 7.0, 8.0, 9.0]);
+        assert_eq!(floor.noise / MB, 1.0, "the step from each cycle's low to the next sample");
+    }
+}

@@ -21,7 +21,7 @@ mod combine;
 mod csv;
 mod error;
 mod events;
-mod floor;
+pub mod floor;
 mod grafana_csv;
 mod heap_statistics;
 mod memory_usage;

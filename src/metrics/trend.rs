@@ -1,31 +1,31 @@
-//! Leak verdicts on memory series: the post-GC floor, its robust slope and trend test, the time to the heap
-//! limit, GC statistics, and the verdict that sums them up.
+//! Leak verdicts on memory series: the GC-aware floor (see [`super::floor`] for where it comes from), the
+//! verdict read from it with a confidence and one sentence of evidence, the time to the heap limit, GC
+//! statistics, and the report that sums them up.
 //!
-//! **The floor.** A JavaScript heap saws up and down: it grows until a major GC, drops, grows again. The
-//! sawtooth is not a leak; what the process keeps is the floor the heap returns to after each major GC. The
-//! floor is taken, in order of preference, from the heap size after each major GC when GC events are loaded
-//! on the same clock (`--trace-gc`, clinic; a burst of GCs counts once), else from the samples: the sawtooth's
-//! big drops (at least half the largest drop and four times the typical sample-to-sample change, with no
-//! immediate rebound) split the
-//! series into GC cycles and each cycle's minimum is a floor point (the warm-up before the first drop is left
-//! out); a series without a sawtooth (external memory, RSS, noise), or other than the heap with fewer than 3
-//! cycles, gives the minimum of each of 20 windows.
+//! **GC-cycle floors** (major GCs from a GC log, the old generation's drops, drops in sampled heap) are
+//! judged cycle by cycle. The floor points in the first tenth of the run (start-up) are left out. A floor
+//! point can sit above the true post-GC level (a sample taken a while after the GC) but not below it, so the
+//! floor is read through its lower envelope from the future. The growth is *material* when the envelope
+//! rose by [`TrendOptions::min_growth_fraction`] of its start or at
+//! [`TrendOptions::min_growth_fraction_per_hour`] (half the fraction when exact floors rose in two thirds of
+//! the cycles), and by [`TrendOptions::min_growth_bytes`]. Then: no material growth is `stable` (or
+//! `growing` when the floor still rose in most cycles); the last two cycles holding within the floor's noise
+//! over a quarter of the time, or, with exact floors, a last long cycle rising at under a tenth of the
+//! earlier rate, is a plateau (`stable`); the floor never coming back down and rising in at least two cycles
+//! (three for sampled floors, or a Mann–Kendall trend over 8 major-GC cycles) with no single jump making
+//! three quarters of the growth is a `leak`; anything else material is `growing` (one jump: a step or a
+//! leak's start; two cycles: one comparison). Sampled floors that rise only within their noise give
+//! `insufficient data`.
 //!
-//! **The verdict of a series.** The Theil–Sen slope of the floor (with Sen's 95% interval) and the
-//! Mann–Kendall test of the floor give the trend. The growth is *material* when the fitted floor grows by at
-//! least [`TrendOptions::min_growth_fraction`] (and, for bytes, [`TrendOptions::min_growth_bytes`]) over
-//! the observed span, and *significant* when the
-//! Mann–Kendall one-sided p-value is at most [`TrendOptions::alpha`]. With fewer than 8 floor points (a short
-//! run has few GC cycles) the floor's test has too little power, so significance then means: the floor's
-//! Mann–Kendall S is positive, its last point is at least `min_growth_fraction` above its first, and the raw
-//! samples' own Mann–Kendall p-value is at most `alpha / 5`. With 8 or more floor points, growth that one
-//! level shift explains (flat before and after a step) is not a leak. Then:
-//! leak = material and significant; growing = one of the two; stable = neither; insufficient data = fewer
-//! than [`TrendOptions::min_samples`] samples or 3 floor points. RSS and heapTotal are at most "growing":
-//! V8 and the allocator keep pages, so their growth alone does not show that the process keeps objects.
+//! **Floors without cycles** (windows' minima: external memory, a heap without drops) use the Theil–Sen
+//! slope (with Sen's 95% interval) and the Mann–Kendall test over the series' span: material and significant
+//! growth is a leak, one of the two growing; growth that one level shift explains, or that stopped, is
+//! stable. RSS and heapTotal are at most "growing": V8 and the allocator keep pages, so their growth alone
+//! does not show that the process keeps objects.
 //!
 //! **The report's verdict** is decided by the memory the process keeps: the JS heap's floor and external and
-//! array-buffer memory; the most severe of those series wins (ties: the one that grew most in bytes).
+//! array-buffer memory; the most severe of those series wins (ties: the one that grew most in bytes), but a
+//! heap too coarse to judge is not outvoted by flat external memory.
 //!
 //! Performance: O(n) per series plus O(m²) on at most [`super::stats::MAX_POINTS`] floor points.
 
