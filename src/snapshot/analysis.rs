@@ -177,6 +177,12 @@ impl HeapSnapshot {
         NodeIdx(self.idom[node.0 as usize])
     }
 
+    /// The largest V8 id of a JavaScript object (ids of JS objects are odd and grow as objects are allocated;
+    /// embedder objects have even, address-like ids). Tells which of two snapshots of a process is later.
+    pub fn max_js_object_id(&self) -> u32 {
+        self.graph.node_id.iter().copied().filter(|id| id % 2 == 1).max().unwrap_or(0)
+    }
+
     /// The node with V8 id `id`, by a linear scan.
     pub fn node_by_id(&self, id: u32) -> Option<NodeIdx> {
         self.graph.node_id.iter().position(|&i| i == id).map(|n| NodeIdx(n as u32))

@@ -4,6 +4,7 @@
 mod diff;
 mod info;
 mod inspect;
+mod leaks;
 mod output;
 mod summary;
 mod trend;
@@ -20,6 +21,8 @@ usage:
   heapscope inspect FILE @ID [--json]      edges, retainers, dominator chain and path to a GC root
   heapscope diff BASE CURRENT [--top N] [--json]
                                            DevTools' Comparison: objects new and deleted, per class
+  heapscope leaks S1 S2 [S3 …] [--json] [--fail-on-leak]
+                                           leak suspects: what grows, what holds it (exit 1 with --fail-on-leak)
   heapscope trend FILE... [--json] [--svg OUT.svg] [--heap-limit BYTES]
                                            leak verdict and chart from memory metrics
 ";
@@ -36,6 +39,11 @@ fn main() -> ExitCode {
         "summary" => summary::run(rest),
         "inspect" => inspect::run(rest),
         "diff" => diff::run(rest),
+        "leaks" => match leaks::run(rest) {
+            Ok(true) => return ExitCode::from(1),
+            Ok(false) => Ok(()),
+            Err(message) => Err(message),
+        },
         "trend" => trend::run(rest),
         "-h" | "--help" | "help" => output::to_stdout(|out| out.write_all(USAGE.as_bytes())),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),

@@ -1,0 +1,75 @@
+//! Finding leaks across snapshots of one process (beyond DevTools): the three-snapshot technique with
+//! clusters (`survivors`) and ranked leak suspects in Node terms (`suspects`), each with the owner path that
+//! holds it (`trace`), its growth per snapshot and the evidence.
+//!
+//! A series is fed one analysed snapshot at a time, oldest first ([`Series::push`]): each snapshot but the
+//! last is reduced to a [`digest::Digest`] (ids, class names, retained sizes, entry counts) as soon as the
+//! next one arrives, so only one whole graph is held at a time. [`Series::finish`] runs the detectors on the
+//! last snapshot with the digests of the earlier ones.
+
+pub mod digest;
+pub mod entries;
+pub mod survivors;
+pub mod suspects;
+pub mod trace;
+
+use crate::snapshot::HeapSnapshot;
+
+use digest::Digest;
+use survivors::{survivors, Survivors};
+use suspects::{growth_suspects, Suspect};
+
+/// Snapshots of one process, oldest first.
+#[derive(Default)]
+pub struct Series {
+    earlier: Vec<Digest>,
+    last: Option<HeapSnapshot>,
+}
+
+/// The leak analysis of a series.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeakReport {
+    /// Ranked, most accumulated bytes first.
+    pub suspects: Vec<Suspect>,
+    /// The three-snapshot technique on the first three snapshots (S1 baseline, S2 target, the last as
+    /// final); `None` with fewer than three.
+    pub survivors: Option<Survivors>,
+    pub snapshot_count: usize,
+}
+
+impl Series {
+    pub fn new() -> Self {
+        Series::default()
+    }
+
+    /// Adds the next snapshot; the previous last one is reduced to its digest.
+    pub fn push(&mut self, snapshot: HeapSnapshot) {
+        if let Some(previous) = self.last.replace(snapshot) {
+            self.earlier.push(Digest::of(&previous));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.earlier.len() + usize::from(self.last.is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The last snapshot pushed.
+    pub fn last(&self) -> Option<&HeapSnapshot> {
+        self.last.as_ref()
+    }
+
+    /// Runs the detectors.
+    pub fn report(&self) -> Option<LeakReport> {
+        let last = self.last.as_ref()?;
+        let suspects = growth_suspects(&self.earlier, last);
+        let survivors = match self.earlier.as_slice() {
+            [s1, s2, ..] => Some(survivors(s1, s2, last)),
+            _ => None,
+        };
+        Some(LeakReport { suspects, survivors, snapshot_count: self.len() })
+    }
+}
