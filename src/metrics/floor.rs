@@ -84,6 +84,10 @@ pub struct Floor {
     /// sample to the next one (allocation or promotion within one sample interval); for GC events, twice
     /// the resolution of `--trace-gc`'s sizes.
     pub noise: f64,
+    /// `(t_ms, value)`: every post-GC level between the floor points, scavenges included (the heap after
+    /// each GC of a log, the old generation's samples, the sampled heap's local minima); empty for windows.
+    /// A step shows in it as one jump; a leak as a steeper climb.
+    pub post_gc: Vec<(f64, f64)>,
 }
 
 /// The floor of a series. `old_generation` is the heap-used series minus new space, when the file has heap
@@ -96,19 +100,24 @@ pub fn floor(series: &Series, old_generation: Option<&Series>, gc_events: &[GcEv
         0
     };
     let majors = major_gc_floor(gc_events, series.time_base);
-    let make = |source, (points, noise)| Floor { source, points, minor_gcs, noise };
+    let make = |source, (points, noise), post_gc| Floor { source, points, minor_gcs, noise, post_gc };
+    let samples = |s: &Series| s.t_ms.iter().copied().zip(s.values.iter().copied()).collect();
     if series.role == Some(Role::HeapUsed) {
         if majors.len() >= 2 {
-            // `--trace-gc` prints sizes in MB with one decimal.
-            return make(FloorSource::MajorGcs, (majors, TRACE_GC_NOISE));
+            let after_each: Vec<(f64, f64)> = gc_events
+                .iter()
+                .filter(on_clock)
+                .filter_map(|e| Some((e.t_ms + e.pause_ms, e.heap_after_bytes?)))
+                .collect();
+            return make(FloorSource::MajorGcs, (majors, TRACE_GC_NOISE), after_each);
         }
         if let Some(old) = old_generation {
             let drops = drops_of_monotone(&old.values);
             if drops.is_empty() {
                 // No major GC freed anything: the old generation itself is the floor.
-                return make(FloorSource::OldGenerationWindows, (window_floor(old), 0.0));
+                return make(FloorSource::OldGenerationWindows, (window_floor(old), 0.0), Vec::new());
             }
-            return make(FloorSource::OldGeneration, cycle_floors(old, &drops));
+            return make(FloorSource::OldGeneration, cycle_floors(old, &drops), samples(old));
         }
     }
     let drops = big_drops(&series.values);
@@ -117,10 +126,10 @@ pub fn floor(series: &Series, old_generation: Option<&Series>, gc_events: &[GcEv
         let floor = cycle_floors(series, &drops);
         // A heap's floor is only known after GCs; other quantities fall back to windows.
         if floor.0.len() >= 3 || is_heap {
-            return make(FloorSource::GcCycles, floor);
+            return make(FloorSource::GcCycles, floor, local_minima(series));
         }
     }
-    make(FloorSource::Windows, (window_floor(series), 0.0))
+    make(FloorSource::Windows, (window_floor(series), 0.0), Vec::new())
 }
 
 /// The old generation: heap used minus new space, at the times both are sampled; `None` without a
@@ -186,6 +195,15 @@ fn cycle_floors(series: &Series, drops: &[usize]) -> (Vec<(f64, f64)>, f64) {
         .collect();
     let steps: Vec<f64> = lowest.iter().filter_map(|&i| Some((v.get(i + 1)? - v[i]).abs())).collect();
     (lowest.iter().map(|&i| (t[i], v[i])).collect(), quantile(&steps, 0.5).unwrap_or(0.0))
+}
+
+/// The samples lower than the one before and not higher than the one after: the heap just after a GC.
+fn local_minima(series: &Series) -> Vec<(f64, f64)> {
+    let v = &series.values;
+    (1..v.len().saturating_sub(1))
+        .filter(|&i| v[i] < v[i - 1] && v[i] <= v[i + 1])
+        .map(|i| (series.t_ms[i], v[i]))
+        .collect()
 }
 
 fn window_floor(series: &Series) -> Vec<(f64, f64)> {
@@ -270,6 +288,7 @@ mod tests {
         let floor = floor(&heap, None, &events);
         assert_eq!(floor.source, FloorSource::MajorGcs);
         assert_eq!(floor.minor_gcs, 1);
+        assert_eq!(floor.post_gc.len(), 4, "the heap after every GC, scavenges included");
         let values: Vec<f64> = floor.points.iter().map(|p| p.1 / MB).collect();
         assert_eq!(values, [10.5, 12.0]);
     }

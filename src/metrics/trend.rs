@@ -388,7 +388,13 @@ fn analyze_with(
     trend.growth_fraction = Some(growth_fraction);
 
     let (verdict, reason) = if floor.source.is_cycles() {
-        cycle_verdict(after_warm_up(points, series), (floor.source, floor.noise), series, options, what)
+        cycle_verdict(
+            after_warm_up(points, series),
+            (floor.source, floor.noise, &floor.post_gc),
+            series,
+            options,
+            what,
+        )
     } else {
         window_verdict(
             floor.source,
@@ -433,7 +439,7 @@ fn after_warm_up<'a>(points: &'a [(f64, f64)], series: &Series) -> &'a [(f64, f6
 /// give one comparison, which cannot tell a step from a leak: growing at most.
 fn cycle_verdict(
     points: &[(f64, f64)],
-    (source, noise): (FloorSource, f64),
+    (source, noise, post_gc): (FloorSource, f64, &[(f64, f64)]),
     series: &Series,
     options: &TrendOptions,
     what: &str,
@@ -444,7 +450,9 @@ fn cycle_verdict(
     for i in (0..n - 1).rev() {
         envelope[i] = envelope[i].min(envelope[i + 1]);
     }
-    let tolerance = (0.5 * noise).max(0.001 * envelope[0].abs());
+    // A true floor does not come back down, so the largest fall between consecutive floor points is noise too.
+    let largest_fall = raw.windows(2).map(|w| w[0] - w[1]).fold(0.0, f64::max);
+    let tolerance = (0.5 * noise).max(largest_fall).max(0.001 * envelope[0].abs());
     let steps: Vec<f64> = envelope.windows(2).map(|w| w[1] - w[0]).collect();
     let ups = steps.iter().filter(|d| **d > tolerance).count();
     let total = envelope[n - 1] - envelope[0];
@@ -529,6 +537,16 @@ fn cycle_verdict(
         return (Verdict::Stable, reason);
     }
     let largest = steps.iter().copied().fold(0.0, f64::max);
+    if let Some((t, jump)) = one_step(points, &steps, total, post_gc) {
+        let since = t - series.t_ms.first().copied().unwrap_or(t);
+        let reason = format!(
+            "floor ({what}) rose {first_last} in one step: the post-GC heap jumped {} at {} in, between two \
+             GCs, and the floor held otherwise ({n} GC cycles): a one-time load, not a leak",
+            value(jump),
+            format_span(since)
+        );
+        return (Verdict::Stable, reason);
+    }
     if (ups >= needed_ups || trending) && largest < 0.75 * total {
         let reason = format!(
             "floor ({what}) never came back down: {first_last} ({pct:+.0}%) over {n} GC cycles, higher after {ups} \
@@ -546,6 +564,33 @@ fn cycle_verdict(
         format!("floor ({what}) rose {first_last} ({pct:+.0}%) in one jump over {n} GC cycles: a step or a leak's start")
     };
     (Verdict::Growing, reason)
+}
+
+/// A one-time step: most of the floor's growth (half at least) came between two floor points, and there the
+/// post-GC levels made one jump, over one or two intervals, of about that rise (three quarters to five
+/// quarters of it) that beats their median climb over as many intervals by half the rise. Returns the jump's
+/// time and size.
+fn one_step(points: &[(f64, f64)], steps: &[f64], total: f64, post_gc: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let k = (0..steps.len()).max_by(|&a, &b| steps[a].total_cmp(&steps[b]))?;
+    if steps[k] < 0.5 * total {
+        return None;
+    }
+    let (from, to) = (points[k].0, points[k + 1].0);
+    let levels: Vec<(f64, f64)> = post_gc.iter().copied().filter(|p| p.0 >= from && p.0 <= to).collect();
+    let climbs: Vec<f64> = levels.windows(2).map(|w| w[1].1 - w[0].1).filter(|d| *d > 0.0).collect();
+    let typical = quantile(&climbs, 0.5)?;
+    // The jump may take two GCs to promote (or two samples to show): over one or two intervals.
+    (1..=2).find_map(|width| {
+        let (t, jump) = levels
+            .windows(width + 1)
+            .map(|w| (w[width].0, w[width].1 - w[0].1))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        // A jump much bigger than the floor's rise is garbage one scavenge promoted, freed at the next
+        // major GC.
+        let explains_the_rise = (0.75 * steps[k]..=1.25 * steps[k]).contains(&jump);
+        let beyond_the_climb = jump - width as f64 * typical >= 0.5 * steps[k];
+        (explains_the_rise && beyond_the_climb).then_some((t, jump))
+    })
 }
 
 /// The verdict of a floor without GC cycles (window minima): the Theil–Sen growth over the series' span
