@@ -13,7 +13,7 @@ use super::{
 };
 use super::{markers_on, render_svg, MAX_POINTS_PER_SERIES};
 use crate::metrics::downsample::lttb;
-use crate::metrics::trend::{FloorSource, SeriesTrend, TrendReport};
+use crate::metrics::trend::{format_level, FloorSource, SeriesTrend, TrendReport};
 use crate::metrics::{MetricsFile, Role, Series, TimeBase};
 
 /// Roles drawn, with their legend names and colours, back to front.
@@ -186,7 +186,7 @@ fn draw_decider(
     if trend.floor.len() <= 12 {
         let style = font(LABEL_SIZE - 3.0).color(&FLOOR_COLOR).pos(Pos::new(HPos::Center, VPos::Top));
         let labels = trend.floor.iter().zip(floor_values).map(|(p, v)| {
-            Text::new(crate::units::format_bytes(v), (p[0], p[1] - 0.02 * y_ticks.last()), style.clone())
+            Text::new(format_level(v, trend.unit), (p[0], p[1] - 0.02 * y_ticks.last()), style.clone())
         });
         chart.draw_series(labels)?;
     }

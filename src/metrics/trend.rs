@@ -474,7 +474,7 @@ fn cycle_verdict(
     let fraction = total / base;
     let material = (fraction >= min_fraction || fraction >= options.min_growth_fraction_per_hour * hours)
         && (series.unit != Unit::Bytes || total >= options.min_growth_bytes);
-    let value = |v: f64| format_value(v, series.unit);
+    let value = |v: f64| format_level(v, series.unit);
     let first_last = format!("{} → {}", value(envelope[0]), value(envelope[n - 1]));
     // Noisy floors (a sample seconds after the GC) need one more rise beyond the noise.
     let needed_ups = if exact { 2 } else { 3 };
@@ -633,7 +633,7 @@ fn window_verdict(
     if let Some((at, held_ms)) = stopped_growing(t_h, fv).filter(|_| material) {
         let reason = format!(
             "floor ({what}) rose to {} by {} in, then held for {}: a plateau, not a leak",
-            format_value(fv[at], series.unit),
+            format_level(fv[at], series.unit),
             format_span(t_h[at] * MS_PER_HOUR - series.t_ms.first().copied().unwrap_or(0.0)),
             format_span(held_ms)
         );
@@ -706,11 +706,14 @@ fn level_shift(t: &[f64], v: &[f64], total_growth: f64) -> Option<usize> {
         .map(|(k, _)| k)
 }
 
-fn format_value(v: f64, unit: Unit) -> String {
-    if unit == Unit::Bytes {
-        crate::units::format_bytes(v)
-    } else {
-        format!("{v:.3}")
+/// A floor level as the evidence quotes it: megabytes with one decimal (a leak of a few hundred KB per
+/// cycle must show), other sizes and units as usual.
+pub fn format_level(v: f64, unit: Unit) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    match unit {
+        Unit::Bytes if v.abs() >= MIB && v.abs() < 1024.0 * MIB => format!("{:.1} MB", v / MIB),
+        Unit::Bytes => crate::units::format_bytes(v),
+        _ => format!("{v:.3}"),
     }
 }
 
