@@ -381,3 +381,19 @@ fn verdicts_survive_resampling() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The run that dies of out-of-memory: its heap statistics give the heap limit, and the verdict projects
+/// the time to reach it; its GC log records the crash.
+#[test]
+fn the_out_of_memory_run_projects_its_limit() {
+    let runs = runs();
+    let run = runs.iter().find(|r| r.name == "oom-small-heap").unwrap();
+    let report = verdict_of(&load(run, FORMATS[1].1));
+    assert_eq!(report.verdict, Verdict::Leak, "{}", report.reason);
+    let heap = report.series.iter().find(|s| s.role == Some(Role::HeapUsed)).unwrap();
+    let minutes = heap.time_to_limit_s.unwrap() / 60.0;
+    assert!(minutes > 0.0 && minutes < 10.0, "{minutes} min");
+    assert!(report.reason.contains("heap limit in"), "{}", report.reason);
+    let trace = verdict_of(&load(run, FORMATS[2].1));
+    assert!(trace.notes.iter().any(|n| n.contains("out-of-memory")), "{:?}", trace.notes);
+}

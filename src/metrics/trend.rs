@@ -415,7 +415,13 @@ fn analyze_with(
     trend.confidence = Some(confidence(trend.verdict, judged, trend.p_value, floor.source));
     if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
         if slope > 0.0 && trend.verdict >= Verdict::Growing {
-            trend.time_to_limit_s = Some(((limit - floor_end) / slope * 3600.0).max(0.0));
+            let seconds = ((limit - floor_end) / slope * 3600.0).max(0.0);
+            trend.time_to_limit_s = Some(seconds);
+            trend.reason.push_str(&format!(
+                "; at this rate it reaches the {} heap limit in {}",
+                crate::units::format_bytes(limit),
+                crate::units::format_duration_s(seconds)
+            ));
         }
     }
     trend
