@@ -10,6 +10,7 @@ mod common;
 
 use common::check::{check_dominators, check_nodes, check_summary};
 use common::heap_notation::{heap, Analysed, Process};
+use heapscope::snapshot::graph::{NodeIdx, StrIdx};
 use heapscope::snapshot::parse::SnapshotParser;
 
 /// A page: the synthetic root, the `(GC roots)` group and one global object (a user root, reached by the
@@ -38,18 +39,21 @@ fn notation_builds_the_graph_the_parser_reads() {
             root -shortcut:global-> global:object \"Window\" 100 @7
             global -property:\"a key, with spaces\"-> big:array 5000000000
             global -property:div-> d:native \"<div id=\\\"x\\\">\" 40 detached at 3:12:8
-            global -weak:w-> (GC roots)
+            global -weak:w-> (GC roots)   # a comment; the next line's `#` is part of a name
+            global -property:#count-> count:number \"# not a comment\" 16
             for i in 1..=3: big -element:{2*i}-> e{i}:string \"entry {i}\" {8*i}
             ",
             &[],
         )
         .expect("valid notation");
     let g = &heap.graph;
-    assert_eq!(heap.handles, ["root", "(GC roots)", "global", "big", "d", "e1", "e2", "e3"]);
-    assert_eq!(g.first_edge, [0, 2, 2, 5, 8, 8, 8, 8, 8], "edges in CSR order, each owner's as written");
-    assert_eq!(g.edge_name_or_index[5..], [2, 4, 6]);
+    assert_eq!(heap.handles, ["root", "(GC roots)", "global", "big", "d", "count", "e1", "e2", "e3"]);
+    assert_eq!(g.first_edge, [0, 2, 2, 6, 9, 9, 9, 9, 9, 9], "edges in CSR order, each owner's as written");
+    assert_eq!(g.edge_name_or_index[6..], [2, 4, 6]);
+    assert_eq!(g.strings.get(StrIdx(g.edge_name_or_index[5])), "#count");
+    assert_eq!(g.strings.get(g.node_name[5]), "# not a comment");
     assert_eq!(g.node_id[2], 7);
-    assert_eq!(g.self_size(heapscope::snapshot::graph::NodeIdx(3)), 5_000_000_000);
+    assert_eq!(g.self_size(NodeIdx(3)), 5_000_000_000);
     assert_eq!(g.strings.get(g.node_name[4]), "<div id=\"x\">");
     assert_eq!(g.node_detachedness.as_deref().map(|d| d[4]), Some(2));
     assert_eq!((g.locations[0].script_id, g.locations[0].line, g.locations[0].column), (3, 12, 8));
@@ -363,8 +367,8 @@ fn a_backing_store_with_two_owners_keeps_its_size() {
     );
     check_nodes(
         &h,
-        "shallow sizes: a node with two owners keeps its size (a weak edge is no owner; a synthetic owner \
-         takes nothing)",
+        "shallow sizes: a node with two owners keeps its size, and so does what hangs only from it (a weak \
+         edge is no owner; a synthetic owner takes nothing)",
         "node   | shallow | dominator
          both   | 100     | global
          a      | 60      | global
@@ -430,6 +434,34 @@ fn distances_count_user_roots_from_1_and_system_roots_from_the_base() {
          fromenv    | system+2
          wk         | -
          orphan     | -",
+    );
+}
+
+#[test]
+fn the_document_dom_trees_root_is_a_user_root() {
+    let h = heap(
+        "
+        root:synthetic \"\"
+        (GC roots):synthetic
+        root -element:1-> (GC roots)
+        root -element:2-> dom:synthetic \"(Document DOM trees)\"
+        dom -element:1-> document:native \"HTMLDocument\" 100
+        document -element:1-> body:native \"<body>\" 40
+        body -internal:1-> store:array 60
+        (GC roots) -element:1-> handles:object \"Handles\" 10
+        handles -property:body-> body
+        ",
+    );
+    check_nodes(
+        &h,
+        "user roots: the synthetic `(Document DOM trees)` root of a browser snapshot counts as a user root \
+         (distance 1, sizes move, and what it reaches is page-owned)",
+        "node     | distance | shallow | dominator
+         dom      | 1        | 0       | root
+         document | 2        | 100     | dom
+         body     | 3        | 100     | document
+         store    | 4        | 0       | body
+         handles  | system+2 | 10      | (GC roots)",
     );
 }
 

@@ -2,7 +2,7 @@
 //! `HeapGraph` (and, analysed, a `HeapSnapshot` whose nodes are found again by the names used in the text).
 //!
 //! ```text
-//! # A line is a node, an edge, a loop or a comment. The first node declared is node 0, the root.
+//! # A line is a node, an edge or a loop; `#` after a space starts a comment. The first node is the root.
 //! root:synthetic ""
 //! (GC roots):synthetic
 //! global:object "Window" 100 @3            # handle:type ["V8 name"] [self size] [@id]
@@ -21,14 +21,14 @@
 //!   quoted V8 name, a self size, `@id`, `attached` / `detached` (the `detachedness` field), `at S:L:C` (a
 //!   `locations` entry).
 //! - **Edges** use V8's edge types (`context`, `element`, `property`, `internal`, `hidden`, `shortcut`,
-//!   `weak`); `element` and `hidden` edges take a number, the others a name, quoted when it has spaces or
-//!   `->` (`-internal:"1 / part of key (k @5) -> value (v @7) pair in WeakMap (table @9)"-> v`). A node may
+//!   `weak`); `element` and `hidden` edges take a number, the others a name, quoted when it contains `->` or
+//!   ` #` (`-internal:"1 / part of key (k @5) -> value (v @7) pair in WeakMap (table @9)"-> v`). A node may
 //!   be used before its declaration; an edge's owner must be declared somewhere.
 //! - **`for VAR in A..=B: LINE`** (or `A..B`) repeats a line; `{expr}` is replaced anywhere in a line by the
 //!   value of a sum of terms such as `i`, `2*i`, `7`, `n-1` over loop variables and the snapshot's
 //!   parameters.
 //!
-//! Type names are listed as V8 20 lists them in `meta` (node 0 the root, strings written once, edges in
+//! Type names are listed as Node 20's V8 lists them in `meta` (node 0 the root, strings written once, edges in
 //! CSR order). A [`Process`] gives every handle one V8 id across all its snapshots, so a leak test writes
 //! one template and takes it at several sizes ([`series`]). Errors name their line.
 
@@ -96,9 +96,7 @@ impl Heap {
             self.handles.iter().enumerate().map(|(i, h)| (h.clone(), NodeIdx(i as u32))).collect();
         Analysed { snapshot: HeapSnapshot::analyze(self.graph), handles: self.handles, by_handle }
     }
-}
 
-impl Heap {
     /// The graph as a `.heapsnapshot` file (V8's JSON, the fields of a Node 20 snapshot), to check that the
     /// notation builds what the project's parser would.
     pub fn to_heapsnapshot_json(&self) -> String {
@@ -286,8 +284,8 @@ impl Builder {
     /// Reads one line of the text (after `{…}` substitution and loop expansion).
     fn line(&mut self, line: usize, text: &str, vars: &[(String, i64)]) -> Result<(), NotationError> {
         let err = |message: String| NotationError { line, message };
-        let trimmed = text.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        let trimmed = without_comment(text).trim();
+        if trimmed.is_empty() {
             return Ok(());
         }
         if let Some(rest) = trimmed.strip_prefix("for ") {
@@ -519,6 +517,24 @@ impl Builder {
         }
         Ok(Heap { graph, handles: self.nodes.into_iter().map(|n| n.handle).collect() })
     }
+}
+
+/// `text` up to its comment: a `#` at the start or after a space, outside double quotes.
+fn without_comment(text: &str) -> &str {
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut previous = ' ';
+    for (at, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '#' if !quoted && previous.is_whitespace() => return &text[..at],
+            _ => {}
+        }
+        previous = c;
+    }
+    text
 }
 
 fn type_code(names: &[&str], name: &str) -> Option<u8> {
