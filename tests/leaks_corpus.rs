@@ -33,7 +33,8 @@ fn leaks_json(files: &[String]) -> Value {
     serde_json::from_slice(&output.stdout).expect("JSON on stdout")
 }
 
-/// Whether `names` appear in order along the suspect's trace (each matched by a step's edge or class).
+/// Whether `names` appear in order along the suspect's trace (each matched by a step's edge, or by the start
+/// of its class: Chrome names the window's class `Window / <origin>`).
 /// A series' truth: the first suspect's kind and the names along its owner path; `None` for a control.
 type Truth<'a> = Option<(&'a str, &'a [&'a str])>;
 
@@ -42,7 +43,8 @@ fn trace_has_path(suspect: &Value, names: &[&str]) -> bool {
     let mut wanted = names.iter().peekable();
     for step in steps {
         if let Some(name) = wanted.peek() {
-            if step["edge"] == **name || step["class_name"] == **name {
+            let class = step["class_name"].as_str().unwrap_or("");
+            if step["edge"] == **name || class == **name || class.starts_with(&format!("{name} /")) {
                 wanted.next();
             }
         }

@@ -1,6 +1,6 @@
 //! How many entries an object holds, in the words of its kind: an Array's elements, a plain or dictionary
 //! object's properties, a Map's or Set's entries (counted in its hash table), a native (Blink) object's
-//! references. This is what the leak report shows as "entries" per snapshot; growth itself is decided on
+//! references (a Blink vector's, in its backing store). This is what the leak report shows as "entries" per snapshot; growth itself is decided on
 //! retained sizes (see `suspects`). Small integers stored inline are not graph nodes, so they are not counted.
 
 use crate::snapshot::graph::NodeIdx;
@@ -13,7 +13,15 @@ pub fn entry_count(snapshot: &HeapSnapshot, node: NodeIdx) -> u32 {
     let node_type = u16::from(graph.node_type[node.0 as usize]);
     let strong = |e: u32| u16::from(graph.edge_type[e as usize]) != kinds.edge.weak;
     if node_type == kinds.node.native {
-        return graph.edges_of(node).filter(|&e| strong(e)).count() as u32;
+        let edges: Vec<u32> = graph.edges_of(node).filter(|&e| strong(e)).collect();
+        // A Blink vector keeps its elements in one backing store: count those.
+        if let [only] = edges[..] {
+            let backing = graph.edge_to[only as usize];
+            if graph.strings.get(graph.node_name[backing.0 as usize]).contains("Backing") {
+                return graph.edges_of(backing).filter(|&e| strong(e)).count() as u32;
+            }
+        }
+        return edges.len() as u32;
     }
     if node_type != kinds.node.object {
         return 0;

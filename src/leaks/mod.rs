@@ -27,7 +27,7 @@ pub struct Series {
 }
 
 /// The leak analysis of a series.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LeakReport {
     /// Ranked, most accumulated bytes first.
     pub suspects: Vec<Suspect>,
@@ -64,12 +64,16 @@ impl Series {
 
     /// Runs the detectors.
     pub fn report(&self) -> Option<LeakReport> {
-        let last = self.last.as_ref()?;
-        let suspects = growth_suspects(&self.earlier, last);
-        let survivors = match self.earlier.as_slice() {
-            [s1, s2, ..] => Some(survivors(s1, s2, last)),
-            _ => None,
-        };
-        Some(LeakReport { suspects, survivors, snapshot_count: self.len() })
+        Some(report(&self.earlier, self.last.as_ref()?))
     }
+}
+
+/// The leak analysis of the snapshots digested in `earlier` (oldest first) followed by `last`.
+pub fn report(earlier: &[Digest], last: &HeapSnapshot) -> LeakReport {
+    let suspects = growth_suspects(earlier, last);
+    let survivors = match earlier {
+        [s1, s2, ..] => Some(survivors(s1, s2, last)),
+        _ => None,
+    };
+    LeakReport { suspects, survivors, snapshot_count: earlier.len() + 1 }
 }

@@ -22,7 +22,7 @@ const MAX_TRACED_OWNERS: usize = 2_000;
 pub const MIN_CLUSTER_OBJECTS: u64 = 10;
 
 /// Three-snapshot survivors of one class.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SurvivorClass {
     pub name: String,
     pub count: u64,
@@ -31,7 +31,7 @@ pub struct SurvivorClass {
 }
 
 /// Survivors that share an owner-path shape.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     /// The shape, one line (`(GC roots) → … → sessions (Set) → [] (Session)`).
     pub path: String,
@@ -46,7 +46,7 @@ pub struct Cluster {
 }
 
 /// The result of the three-snapshot technique.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Survivors {
     pub total_count: u64,
     pub total_shallow_size: u64,

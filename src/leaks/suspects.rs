@@ -62,14 +62,14 @@ pub const MIN_TIMER_GROWTH: u64 = 50;
 const TIMER_CLASSES: [&str; 2] = ["Timeout", "Immediate"];
 
 /// One point of a suspect's growth: its entries and retained size in one snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GrowthPoint {
     pub entries: u32,
     pub retained_size: u64,
 }
 
 /// What a holder's dominator subtree is made of, in the last snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Composition {
     /// Objects looked at (at most 200,000).
     pub objects: u64,
@@ -85,7 +85,7 @@ pub struct Composition {
 }
 
 /// The evidence behind a suspect.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     /// Retained growth first → last, in bytes.
     pub retained_growth: i64,
@@ -99,9 +99,9 @@ pub struct Evidence {
 }
 
 /// A leak suspect.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Suspect {
-    pub kind: &'static str,
+    pub kind: String,
     pub title: String,
     /// The owner path, one line.
     pub owner_path: String,
@@ -397,7 +397,7 @@ fn describe(
     let name = trace.last().map_or(class.clone(), |s| s.edge.clone());
     let title = title(kind, &class, &name, &growth, retained_growth);
     Suspect {
-        kind,
+        kind: kind.to_owned(),
         title,
         owner_path,
         retained_size: last.retained_size(holder),
@@ -489,7 +489,7 @@ fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
             let point =
                 GrowthPoint { entries: entry_count(last, holder), retained_size: last.retained_size(holder) };
             let mut s = describe(last, &tree, holder, vec![point], accumulated);
-            s.kind = "large-retainer";
+            s.kind = "large-retainer".to_owned();
             s.title = title(
                 "large-retainer",
                 &s.class_name,
@@ -561,7 +561,7 @@ fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildr
     if let Some(point) = suspect.growth.last_mut() {
         point.retained_size = retained;
     }
-    suspect.kind = "timers";
+    suspect.kind = "timers".to_owned();
     suspect.retained_size = retained;
     suspect.evidence.reason = format!(
         "live timers grow {} → {}; each keeps its callback and what the callback's context holds",

@@ -135,7 +135,8 @@ pub fn step_label(step: &TraceStep, last: bool) -> String {
         "element" | "hidden" => format!("[{}]", step.edge),
         _ => step.edge.clone(),
     };
-    let class = step.class_name.as_str();
+    let class = short_class(&step.class_name);
+    let class = class.as_str();
     let says_something = last
         || !(class.starts_with("system /")
             || class.starts_with('(')
@@ -155,6 +156,14 @@ pub fn step_label(step: &TraceStep, last: bool) -> String {
         format!("{edge} ({class})")
     } else {
         edge
+    }
+}
+
+/// A class name without C++ template arguments: `blink::BasicHeapVector<…>`.
+fn short_class(class: &str) -> String {
+    match class.find('<') {
+        Some(at) if class.contains("::") && at > 0 => format!("{}<…>", &class[..at]),
+        _ => class.to_owned(),
     }
 }
 

@@ -57,6 +57,13 @@ pub enum Query {
     DominatorChildren { node: u32, offset: u32, limit: u32 },
     /// One node's row, looked up by V8's `@id`; an empty page when no object has that id.
     NodeById { id: u32 },
+    /// DevTools' Comparison of this snapshot against the snapshot `base`: every class row.
+    Compare { base: Handle },
+    /// The objects of one Comparison class (by key): new in this snapshot, or (`deleted`) gone from `base`
+    /// (rows of the base snapshot then).
+    CompareObjects { base: Handle, key: String, deleted: bool, offset: u32, limit: u32 },
+    /// Leak suspects and the three-snapshot technique over `earlier` (oldest first) then this snapshot.
+    Leaks { earlier: Vec<Handle> },
 }
 
 /// What the worker tells the page.

@@ -50,6 +50,34 @@ impl ClassDiff {
     }
 }
 
+/// A Comparison row as the CLI's JSON and the page show it (no object lists).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClassDiffRow {
+    pub key: String,
+    pub name: String,
+    pub new_count: u64,
+    pub deleted_count: u64,
+    pub delta_count: i64,
+    pub alloc_size: u64,
+    pub freed_size: u64,
+    pub size_delta: i64,
+}
+
+impl From<&ClassDiff> for ClassDiffRow {
+    fn from(c: &ClassDiff) -> Self {
+        ClassDiffRow {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            new_count: c.new_count,
+            deleted_count: c.deleted_count,
+            delta_count: c.delta_count(),
+            alloc_size: c.alloc_size,
+            freed_size: c.freed_size,
+            size_delta: c.size_delta(),
+        }
+    }
+}
+
 /// The Comparison of a snapshot against a base.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {

@@ -1,6 +1,7 @@
 //! One opened file on the page: its name, a progress bar while it loads, then the view of what the worker
 //! found (a snapshot's Summary, or a metrics file's verdict and charts).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -13,6 +14,9 @@ use crate::protocol::{Handle, Phase, Progress};
 use crate::units::format_bytes;
 use crate::workspace::FileInfo;
 
+/// Opens an object of a snapshot by its V8 id.
+type GoToObject = Rc<dyn Fn(u32)>;
+
 /// The DOM of one file's card.
 pub struct FileCard {
     handle: Handle,
@@ -22,6 +26,8 @@ pub struct FileCard {
     body: HtmlElement,
     /// A card for several files merged (no file of its own).
     combination: bool,
+    /// Opens an object of the card's snapshot by V8 id, once the snapshot is shown.
+    go_to_object: RefCell<Option<GoToObject>>,
 }
 
 impl FileCard {
@@ -41,7 +47,15 @@ impl FileCard {
         progress.set_value(0.0);
         let status = append(&card, el("p", "file-status", "Waiting for the worker…"));
         let body = append(&card, el("div", "file-body", ""));
-        Self { handle, port, progress, status, body, combination: size.is_none() }
+        Self {
+            handle,
+            port,
+            progress,
+            status,
+            body,
+            combination: size.is_none(),
+            go_to_object: RefCell::default(),
+        }
     }
 
     pub fn show_progress(&self, progress: &Progress) {
@@ -63,6 +77,15 @@ impl FileCard {
         self.combination
     }
 
+    /// Shows the object with V8 id `id` in this card's object view and scrolls to it.
+    pub fn show_object(&self, id: u32) {
+        let go_to = self.go_to_object.borrow().clone();
+        if let Some(go_to) = go_to {
+            go_to(id);
+            self.body.scroll_into_view();
+        }
+    }
+
     pub fn show_error(&self, message: &str) {
         self.progress.set_hidden(true);
         self.status.set_class_name("file-status error");
@@ -75,7 +98,8 @@ impl FileCard {
         self.status.set_text_content(Some(""));
         match info {
             FileInfo::Snapshot(snapshot) => {
-                snapshot_view::show(&self.body, self.handle, &snapshot, Rc::clone(&self.port))
+                let go_to = snapshot_view::show(&self.body, self.handle, &snapshot, Rc::clone(&self.port));
+                *self.go_to_object.borrow_mut() = Some(go_to);
             }
             FileInfo::Metrics(metrics) => metrics_view::show(&self.body, &metrics),
         }

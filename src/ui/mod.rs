@@ -1,4 +1,5 @@
-//! The page: drop zone, file picker, the example button, and one card per opened file.
+//! The page: drop zone, file picker, the example button, one card per opened file, and the views across
+//! the loaded snapshots (Comparison, Leaks) once there are two.
 //!
 //! The page never holds a graph. It posts [`Request`]s to the worker (an opened file's bytes follow in chunks,
 //! see [`upload`]) and renders the [`Response`]s it gets back. Requests made before the worker says
@@ -9,6 +10,7 @@ mod dom;
 mod file_card;
 mod metrics_view;
 mod port;
+mod series_view;
 mod snapshot_view;
 mod table;
 mod upload;
@@ -42,6 +44,8 @@ struct App {
     uploads: RefCell<FxHashMap<Handle, Rc<Upload>>>,
     /// Metrics files opened one by one (not combinations), which the user may combine.
     metrics: RefCell<Vec<Handle>>,
+    /// The loaded snapshots as a series: Comparison and Leaks once there are two.
+    series: Rc<series_view::Series>,
 }
 
 type Shared = Rc<App>;
@@ -56,8 +60,10 @@ pub fn start() {
             return;
         }
     };
+    let port = Rc::new(Port::new(worker));
     let app = Rc::new(App {
-        port: Rc::new(Port::new(worker)),
+        series: series_view::Series::new(Rc::clone(&port)),
+        port,
         next_handle: Cell::new(1),
         cards: RefCell::default(),
         uploads: RefCell::default(),
@@ -116,8 +122,15 @@ fn on_response(app: &Shared, response: Response) {
         Response::Opened { handle, info } => {
             app.end_upload(handle);
             let is_metrics = matches!(*info, crate::workspace::FileInfo::Metrics(_));
+            let snapshot = match &*info {
+                crate::workspace::FileInfo::Snapshot(s) => Some((s.name.clone(), s.max_js_object_id)),
+                crate::workspace::FileInfo::Metrics(_) => None,
+            };
             if let Some(card) = app.card(handle) {
                 card.show_info(*info);
+                if let Some((name, max_id)) = snapshot {
+                    app.series.add(handle, &name, max_id, Rc::clone(&card));
+                }
                 if is_metrics && !card.is_combination() {
                     app.metrics.borrow_mut().push(handle);
                     update_combine_bar(app);

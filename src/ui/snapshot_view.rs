@@ -30,7 +30,9 @@ struct Context {
     detail: HtmlElement,
 }
 
-pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Port>) {
+/// Shows the snapshot in `body`; returns a function that opens the object with a given V8 id in the detail
+/// panel (for links from other views).
+pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Port>) -> Rc<dyn Fn(u32)> {
     let summary = &info.summary;
     let facts = append(body, el("dl", "facts", ""));
     fact(&facts, "Nodes", &format_count(summary.node_count as u64), "node-count");
@@ -95,6 +97,7 @@ pub fn show(body: &HtmlElement, handle: Handle, info: &SnapshotInfo, port: Rc<Po
     for row in &summary.top_objects {
         add_node_row(&context, &objects, row);
     }
+    Rc::new(move |id| go_to_object(&context, &id.to_string()))
 }
 
 /// A fresh Summary table in `list` for the classes matching `filter`. Each gets a section of its own, so the
@@ -145,6 +148,8 @@ impl PagedTable {
                 page.rows.iter().for_each(|row| add_edge_row(context, &self.table, row));
                 page.total
             }
+            // Answers about several snapshots go to the series views, never to a snapshot's table.
+            Answer::Comparison(_) | Answer::Leaks(_) => 0,
         };
         if total == 0 {
             append(&self.section, el("p", "muted", "none"));
@@ -171,9 +176,9 @@ fn add_class_row(context: &Context, table: &Table, row: &ClassRow) {
     table.row(cells, Some(Box::new(move || show_class(&context, &class))));
 }
 
-const NODE_HEADERS: [&str; 5] = ["Object", "Shallow#", "Retained#", "Distance#", "Class"];
+pub const NODE_HEADERS: [&str; 5] = ["Object", "Shallow#", "Retained#", "Distance#", "Class"];
 
-fn node_cells(row: &NodeRow) -> Vec<Cell> {
+pub fn node_cells(row: &NodeRow) -> Vec<Cell> {
     vec![
         text(format!("{} @{}", shorten(&row.name), row.id)),
         number(format_bytes(row.self_size as f64)),

@@ -11,10 +11,12 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::chart::{gc_pause_chart_svg, memory_chart_svg};
+use crate::leaks::{digest::Digest, LeakReport};
 use crate::metrics::trend::{analyze, TrendOptions, TrendReport};
 use crate::metrics::{ErrorKind, MetricsError, MetricsFile};
 use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
+use crate::snapshot::compare::{compare, ClassDiffRow, Comparison};
 use crate::snapshot::graph::NodeIdx;
 use crate::snapshot::parse::{describe_prefix, SnapshotMeta, SnapshotParser, PREFIX_LEN};
 use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};
@@ -53,6 +55,10 @@ pub struct SnapshotInfo {
     pub summary: Summary,
     /// Rows of the Summary in all (`summary` carries the first [`FIRST_CLASSES`]).
     pub class_count: usize,
+    /// The largest V8 id of a JavaScript object: snapshots of one process are in the order they were taken
+    /// when these grow (see `HeapSnapshot::max_js_object_id`).
+    #[serde(default)]
+    pub max_js_object_id: u32,
     /// Memory held by the process doing the analysis after this file was analysed, when the host can tell
     /// (the worker reports its wasm memory); for checking the memory budget against the file's size.
     pub analyser_memory_bytes: Option<u64>,
@@ -70,6 +76,8 @@ pub enum Answer {
     Classes(Page<ClassRow>),
     Nodes(Page<NodeRow>),
     Edges(Page<EdgeRow>),
+    Comparison(Vec<ClassDiffRow>),
+    Leaks(Box<LeakReport>),
 }
 
 /// A file being read.
@@ -102,6 +110,8 @@ enum Entry {
 #[derive(Default)]
 pub struct Workspace {
     entries: FxHashMap<Handle, Entry>,
+    /// The last Comparison asked for, by (base, current): its pages come one query at a time.
+    comparison: std::cell::RefCell<Option<((Handle, Handle), Comparison)>>,
 }
 
 impl Workspace {
@@ -112,6 +122,7 @@ impl Workspace {
     /// Starts reading a file of `size` bytes (0 when unknown). Replaces any file under the same handle.
     pub fn open(&mut self, handle: Handle, name: &str, size: u64) {
         let loading = Loading::Sniffing(Vec::new());
+        self.forget_comparison_of(handle);
         self.entries.insert(handle, Entry::Loading { name: name.to_owned(), size, read: 0, loading });
     }
 
@@ -167,6 +178,7 @@ impl Workspace {
                     meta,
                     summary,
                     class_count,
+                    max_js_object_id: snapshot.max_js_object_id(),
                     analyser_memory_bytes: None,
                 });
                 (Loaded::Snapshot(Box::new(snapshot)), info)
@@ -209,15 +221,68 @@ impl Workspace {
 
     /// Answers a query about a loaded file.
     pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
-        match self.entries.get(&handle) {
-            Some(Entry::Loaded(Loaded::Snapshot(snapshot))) => snapshot_query(snapshot, query),
-            _ => Err(ErrorReport::new(format!("file #{handle} is not loaded"))),
+        let snapshot = self.snapshot(handle)?;
+        match query {
+            Query::Compare { base } => {
+                let comparison = self.comparison(*base, handle)?;
+                Ok(Answer::Comparison(comparison.classes.iter().map(ClassDiffRow::from).collect()))
+            }
+            Query::CompareObjects { base, key, deleted, offset, limit } => {
+                let comparison = self.comparison(*base, handle)?;
+                let (of, nodes) = match comparison.class(key) {
+                    Some(class) if *deleted => (self.snapshot(*base)?, class.deleted.clone()),
+                    Some(class) => (snapshot, class.added.clone()),
+                    None => (snapshot, Vec::new()),
+                };
+                let start = (*offset as usize).min(nodes.len());
+                let end = start.saturating_add(*limit as usize).min(nodes.len());
+                let rows = nodes[start..end].iter().map(|&n| of.node_row(n)).collect();
+                Ok(Answer::Nodes(Page { offset: *offset as usize, total: nodes.len(), rows }))
+            }
+            Query::Leaks { earlier } => {
+                let digests = earlier
+                    .iter()
+                    .map(|&h| Ok(Digest::of(self.snapshot(h)?)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Answer::Leaks(Box::new(crate::leaks::report(&digests, snapshot))))
+            }
+            _ => snapshot_query(snapshot, query),
         }
+    }
+
+    fn snapshot(&self, handle: Handle) -> Result<&HeapSnapshot, ErrorReport> {
+        match self.entries.get(&handle) {
+            Some(Entry::Loaded(Loaded::Snapshot(snapshot))) => Ok(snapshot),
+            _ => Err(ErrorReport::new(format!("file #{handle} is not a loaded heap snapshot"))),
+        }
+    }
+
+    /// The Comparison of `current` against `base`, kept for the next page of the same pair.
+    fn comparison(
+        &self,
+        base: Handle,
+        current: Handle,
+    ) -> Result<std::cell::Ref<'_, Comparison>, ErrorReport> {
+        let cached = self.comparison.borrow().as_ref().is_some_and(|(pair, _)| *pair == (base, current));
+        if !cached {
+            let comparison = compare(self.snapshot(base)?, self.snapshot(current)?);
+            *self.comparison.borrow_mut() = Some(((base, current), comparison));
+        }
+        std::cell::Ref::filter_map(self.comparison.borrow(), |c| c.as_ref().map(|(_, comparison)| comparison))
+            .map_err(|_| ErrorReport::new("the comparison was dropped while it was being read"))
     }
 
     /// Forgets a file.
     pub fn close(&mut self, handle: Handle) {
         self.entries.remove(&handle);
+        self.forget_comparison_of(handle);
+    }
+
+    fn forget_comparison_of(&self, handle: Handle) {
+        let mut comparison = self.comparison.borrow_mut();
+        if comparison.as_ref().is_some_and(|((base, current), _)| *base == handle || *current == handle) {
+            *comparison = None;
+        }
     }
 }
 
@@ -254,6 +319,9 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         }
         Query::DominatorChildren { node: n, offset, limit } => {
             Answer::Nodes(snapshot.dominator_children(node(n)?, offset as usize, limit as usize))
+        }
+        Query::Compare { .. } | Query::CompareObjects { .. } | Query::Leaks { .. } => {
+            return Err(ErrorReport::new("a question about several snapshots was asked of one"))
         }
         Query::NodeById { id } => {
             let rows: Vec<_> = snapshot.node_by_id(id).map(|n| snapshot.node_row(n)).into_iter().collect();

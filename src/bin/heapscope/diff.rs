@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::Write;
 
-use heapscope::snapshot::compare::{compare, ClassDiff, Comparison};
+use heapscope::snapshot::compare::{compare, ClassDiff, ClassDiffRow, Comparison};
 use heapscope::units::format_count;
 
 use super::output;
@@ -51,25 +51,13 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
 #[derive(serde::Serialize)]
 pub struct DiffJson {
     totals: TotalsJson,
-    classes: Vec<ClassDiffJson>,
+    classes: Vec<ClassDiffRow>,
 }
 
 #[derive(serde::Serialize)]
 struct TotalsJson {
     new_count: u64,
     deleted_count: u64,
-    size_delta: i64,
-}
-
-#[derive(serde::Serialize)]
-struct ClassDiffJson {
-    key: String,
-    name: String,
-    new_count: u64,
-    deleted_count: u64,
-    delta_count: i64,
-    alloc_size: u64,
-    freed_size: u64,
     size_delta: i64,
 }
 
@@ -81,20 +69,7 @@ impl DiffJson {
                 deleted_count: comparison.deleted_count(),
                 size_delta: comparison.size_delta(),
             },
-            classes: comparison
-                .classes
-                .iter()
-                .map(|c| ClassDiffJson {
-                    key: c.key.clone(),
-                    name: c.name.clone(),
-                    new_count: c.new_count,
-                    deleted_count: c.deleted_count,
-                    delta_count: c.delta_count(),
-                    alloc_size: c.alloc_size,
-                    freed_size: c.freed_size,
-                    size_delta: c.size_delta(),
-                })
-                .collect(),
+            classes: comparison.classes.iter().map(ClassDiffRow::from).collect(),
         }
     }
 }
