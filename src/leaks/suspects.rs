@@ -65,10 +65,19 @@ const TIMER_CLASSES: [&str; 2] = ["Timeout", "Immediate"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GrowthPoint {
     pub entries: u32,
-    pub retained_size: u64,
+    /// `None` where the snapshot's digest does not tell (a timer leak's earlier retained sizes).
+    pub retained_size: Option<u64>,
 }
 
-/// What a holder's dominator subtree is made of, in the last snapshot.
+impl GrowthPoint {
+    /// The retained size, 0 when unknown.
+    fn bytes(&self) -> u64 {
+        self.retained_size.unwrap_or(0)
+    }
+}
+
+/// What the growth under a holder is made of: its dominator subtree's objects that are new since the first
+/// snapshot (with one snapshot, all of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Composition {
     /// Objects looked at (at most 200,000).
@@ -167,16 +176,16 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
         let id = last.graph.node_id[holder.0 as usize];
         let growth: Vec<GrowthPoint> = earlier
             .iter()
-            .map(|d| GrowthPoint { entries: d.entries(id), retained_size: d.retained(id) })
+            .map(|d| GrowthPoint { entries: d.entries(id), retained_size: Some(d.retained(id)) })
             .chain(std::iter::once(GrowthPoint {
                 entries: entry_count(last, holder),
-                retained_size: last.retained_size(holder),
+                retained_size: Some(last.retained_size(holder)),
             }))
             .collect();
         if !grows_steadily(&growth) {
             continue;
         }
-        suspects.push(describe(last, &tree, holder, growth, accumulated));
+        suspects.push(describe(last, Some(first), &tree, holder, growth, accumulated));
     }
     if let Some(timers) = timer_suspect(earlier, last, &tree) {
         // Growth that the timers explain is not reported again at the owner it happens to hang from.
@@ -266,16 +275,14 @@ fn holders(last: &HeapSnapshot, points: Vec<(NodeIdx, i64)>) -> Vec<(NodeIdx, i6
 /// Growth in every interval, each at least [`MIN_STEP_SHARE`] of the mean, and enough overall.
 fn grows_steadily(growth: &[GrowthPoint]) -> bool {
     let (Some(first), Some(last)) = (growth.first(), growth.last()) else { return false };
-    let total = last.retained_size as f64 - first.retained_size as f64;
+    let total = last.bytes() as f64 - first.bytes() as f64;
     if total < MIN_RETAINED_GROWTH as f64
-        || (last.retained_size as f64) < (1.0 + MIN_RELATIVE_GROWTH) * first.retained_size as f64
+        || (last.bytes() as f64) < (1.0 + MIN_RELATIVE_GROWTH) * first.bytes() as f64
     {
         return false;
     }
     let mean_step = total / (growth.len() - 1) as f64;
-    growth
-        .windows(2)
-        .all(|w| w[1].retained_size as f64 - w[0].retained_size as f64 >= MIN_STEP_SHARE * mean_step)
+    growth.windows(2).all(|w| w[1].bytes() as f64 - w[0].bytes() as f64 >= MIN_STEP_SHARE * mean_step)
 }
 
 fn class_name(snapshot: &HeapSnapshot, node: NodeIdx) -> &str {
@@ -286,8 +293,14 @@ fn is_context(snapshot: &HeapSnapshot, node: NodeIdx) -> bool {
     class_name(snapshot, node) == "system / Context"
 }
 
-/// What `holder`'s dominator subtree is made of.
-fn composition(last: &HeapSnapshot, tree: &DominatorChildren, holder: NodeIdx) -> Composition {
+/// What the growth in `holder`'s dominator subtree is made of: the objects not in the `first` snapshot (all
+/// objects when there is only one snapshot).
+fn composition(
+    last: &HeapSnapshot,
+    tree: &DominatorChildren,
+    holder: NodeIdx,
+    first: Option<&Digest>,
+) -> Composition {
     let graph = &last.graph;
     let kinds = &last.kinds.node;
     let mut c = Composition::default();
@@ -298,6 +311,11 @@ fn composition(last: &HeapSnapshot, tree: &DominatorChildren, holder: NodeIdx) -
             break;
         }
         let node = NodeIdx(n);
+        if first.is_some_and(|d| d.has(graph.node_id[n as usize])) {
+            // Older than the series: not part of the growth; what it owns may be.
+            stack.extend_from_slice(tree.of_node(node));
+            continue;
+        }
         let size = last.shallow_size(node);
         c.objects += 1;
         c.bytes += size;
@@ -322,7 +340,8 @@ fn composition(last: &HeapSnapshot, tree: &DominatorChildren, holder: NodeIdx) -
         if class == "Timeout" || class == "Immediate" {
             c.timers += 1;
         }
-        if class.ends_with("PromiseReaction") {
+        // V8 writes reactions as hidden `system / PromiseReaction` nodes: their class is `(system)`.
+        if graph.strings.get(graph.node_name[n as usize]).ends_with("PromiseReaction") {
             c.promise_reactions += 1;
         }
         if t == kinds.closure {
@@ -336,13 +355,14 @@ fn composition(last: &HeapSnapshot, tree: &DominatorChildren, holder: NodeIdx) -
 /// Builds the suspect for `holder`: kind, title, owner path.
 fn describe(
     last: &HeapSnapshot,
+    first: Option<&Digest>,
     tree: &DominatorChildren,
     holder: NodeIdx,
     growth: Vec<GrowthPoint>,
     accumulated: i64,
 ) -> Suspect {
     let mut trace = owner_trace(last, holder);
-    let composition = composition(last, tree, holder);
+    let composition = composition(last, tree, holder, first);
     let class = class_name(last, holder).to_owned();
     let share = |bytes: u64| bytes as f64 >= COMPOSITION_SHARE * composition.bytes.max(1) as f64;
     let edge_at = |back: usize| trace.len().checked_sub(back).map(|i| trace[i].edge.as_str());
@@ -382,16 +402,16 @@ fn describe(
         } else if is_context(last, holder) || held_by_function_context(last, &trace) {
             ("closure", "a closure's context variable keeps the growth alive".to_owned())
         } else {
-            ("collection", format!("a {class} whose entries keep growing"))
+            ("collection", format!("{} {class} whose entries keep growing", article(&class)))
         };
     if is_context(last, holder) {
         if let Some(step) = largest_variable(last, tree, holder) {
             trace.push(step);
         }
     }
-    let first = growth.first().copied().unwrap_or(GrowthPoint { entries: 0, retained_size: 0 });
+    let first = growth.first().copied().unwrap_or(GrowthPoint { entries: 0, retained_size: None });
     let last_point = growth.last().copied().unwrap_or(first);
-    let retained_growth = last_point.retained_size as i64 - first.retained_size as i64;
+    let retained_growth = last_point.bytes() as i64 - first.bytes() as i64;
     let entries_growth = i64::from(last_point.entries) - i64::from(first.entries);
     let owner_path = path_text(&trace);
     let name = trace.last().map_or(class.clone(), |s| s.edge.clone());
@@ -472,7 +492,7 @@ fn title(kind: &str, class: &str, name: &str, growth: &[GrowthPoint], retained_g
         "closure" => format!("A closure context keeps `{name}` growing: +{bytes} retained"),
         "large-retainer" => format!(
             "`{name}` ({class}) holds {} of the heap",
-            format_bytes(growth.last().map_or(0, |g| g.retained_size) as f64)
+            format_bytes(growth.last().map_or(0, GrowthPoint::bytes) as f64)
         ),
         _ => format!("{class} `{name}` keeps growing: {} entries, +{bytes} retained", entries.join(" → ")),
     }
@@ -486,10 +506,16 @@ fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
     let mut suspects: Vec<Suspect> = holders(last, points)
         .into_iter()
         .map(|(holder, accumulated)| {
-            let point =
-                GrowthPoint { entries: entry_count(last, holder), retained_size: last.retained_size(holder) };
-            let mut s = describe(last, &tree, holder, vec![point], accumulated);
+            let point = GrowthPoint {
+                entries: entry_count(last, holder),
+                retained_size: Some(last.retained_size(holder)),
+            };
+            let mut s = describe(last, None, &tree, holder, vec![point], accumulated);
             s.kind = "large-retainer".to_owned();
+            s.evidence.reason = format!(
+                "it alone keeps {:.0}% of the heap alive (one snapshot: no growth to measure)",
+                100.0 * s.retained_size as f64 / last.total_size().max(1) as f64
+            );
             s.title = title(
                 "large-retainer",
                 &s.class_name,
@@ -555,11 +581,11 @@ fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildr
         .map_or(*timers.first()?, |(list, _)| list);
     let growth: Vec<GrowthPoint> = counts
         .iter()
-        .map(|&c| GrowthPoint { entries: u32::try_from(c).unwrap_or(u32::MAX), retained_size: 0 })
+        .map(|&c| GrowthPoint { entries: u32::try_from(c).unwrap_or(u32::MAX), retained_size: None })
         .collect();
-    let mut suspect = describe(last, tree, holder, growth, retained as i64);
+    let mut suspect = describe(last, earlier.first(), tree, holder, growth, retained as i64);
     if let Some(point) = suspect.growth.last_mut() {
-        point.retained_size = retained;
+        point.retained_size = Some(retained);
     }
     suspect.kind = "timers".to_owned();
     suspect.retained_size = retained;
@@ -575,4 +601,13 @@ fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildr
         crate::units::format_bytes(retained as f64)
     );
     Some(suspect)
+}
+
+/// `a` or `an` before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

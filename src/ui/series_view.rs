@@ -229,8 +229,11 @@ impl Series {
             }
         }
         let growth: Vec<String> = suspect.growth.iter().map(|g| format_count(u64::from(g.entries))).collect();
-        let retained: Vec<String> =
-            suspect.growth.iter().map(|g| format_bytes(g.retained_size as f64)).collect();
+        let retained: Vec<String> = suspect
+            .growth
+            .iter()
+            .map(|g| g.retained_size.map_or_else(|| "?".to_owned(), |b| format_bytes(b as f64)))
+            .collect();
         let facts = format!(
             "entries {} · retained {} · {}",
             growth.join(" → "),
@@ -308,14 +311,13 @@ impl Series {
         let (column, descending) = self.sort.get();
         {
             let mut rows = self.rows.borrow_mut();
+            // Stable sorts: rows that tie keep their order (the core's, by size delta).
             let value = COLUMNS[column].2;
-            if column == 0 {
-                rows.sort_by(|a, b| a.name.cmp(&b.name));
-            } else {
-                rows.sort_by_key(value);
-            }
-            if descending {
-                rows.reverse();
+            match (column, descending) {
+                (0, false) => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+                (0, true) => rows.sort_by(|a, b| b.name.cmp(&a.name)),
+                (_, false) => rows.sort_by_key(value),
+                (_, true) => rows.sort_by_key(|r| std::cmp::Reverse(value(r))),
             }
         }
         let total = self.rows.borrow().len();
@@ -508,7 +510,13 @@ fn growth_svg(suspect: &Suspect) -> String {
     const W: f64 = 160.0;
     const H: f64 = 40.0;
     const PAD: f64 = 4.0;
-    let values: Vec<f64> = suspect.growth.iter().map(|g| g.retained_size as f64).collect();
+    // Retained sizes where known, else the entry counts (a timer leak's earlier sizes are not kept).
+    let known = suspect.growth.iter().all(|g| g.retained_size.is_some());
+    let values: Vec<f64> = suspect
+        .growth
+        .iter()
+        .map(|g| if known { g.retained_size.unwrap_or(0) as f64 } else { f64::from(g.entries) })
+        .collect();
     let max = values.iter().copied().fold(1.0, f64::max);
     let n = values.len().max(2) as f64 - 1.0;
     let points: Vec<(f64, f64)> = values
@@ -521,7 +529,7 @@ fn growth_svg(suspect: &Suspect) -> String {
         points.iter().map(|(x, y)| format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.5\"/>")).collect();
     format!(
         "<svg class=\"sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" \
-         aria-label=\"retained size per snapshot\"><polyline points=\"{}\"/>{dots}</svg>",
+         aria-label=\"growth per snapshot\"><polyline points=\"{}\"/>{dots}</svg>",
         line.join(" ")
     )
 }

@@ -286,7 +286,13 @@ pub fn check_suspects(run: &LeakRun, rule: &str, expected: &str) {
                 "holder" => run.last_handles[suspect.node as usize].clone(),
                 "class" => suspect.class_name.clone(),
                 "entries" => joined(suspect.growth.iter().map(|g| g.entries.to_string()).collect()),
-                "growth" => joined(suspect.growth.iter().map(|g| g.retained_size.to_string()).collect()),
+                "growth" => joined(
+                    suspect
+                        .growth
+                        .iter()
+                        .map(|g| g.retained_size.map_or_else(|| "?".to_owned(), |b| b.to_string()))
+                        .collect(),
+                ),
                 "path" => suspect.owner_path.clone(),
                 "title" => suspect.title.clone(),
                 "reason" => suspect.evidence.reason.clone(),

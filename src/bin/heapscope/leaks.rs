@@ -97,7 +97,8 @@ fn write_text(out: &mut dyn Write, report: &LeakReport) -> std::io::Result<()> {
         writeln!(out, "   held by: {}", suspect.owner_path)?;
         let entries: Vec<String> =
             suspect.growth.iter().map(|g| format_count(u64::from(g.entries))).collect();
-        let retained: Vec<String> = suspect.growth.iter().map(|g| bytes(g.retained_size)).collect();
+        let retained: Vec<String> =
+            suspect.growth.iter().map(|g| g.retained_size.map_or_else(|| "?".to_owned(), bytes)).collect();
         writeln!(out, "   entries: {}   retained: {}", entries.join(" → "), retained.join(" → "))?;
         writeln!(out, "   why: {}", suspect.evidence.reason)?;
         writeln!(out, "   trace: {}", trace_ids(&suspect.trace))?;
