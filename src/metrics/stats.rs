@@ -48,7 +48,9 @@ pub fn thin(n: usize) -> Vec<usize> {
     if n <= MAX_POINTS {
         return (0..n).collect();
     }
-    (0..MAX_POINTS).map(|i| i * (n - 1) / (MAX_POINTS - 1)).collect()
+    // In u64: `i * (n - 1)` overflows a 32-bit usize (wasm32) from about 2.9 M points.
+    let last = (n - 1) as u64;
+    (0..MAX_POINTS).map(|i| (i as u64 * last / (MAX_POINTS as u64 - 1)) as usize).collect()
 }
 
 /// Mann–Kendall test on values in time order; `None` for fewer than 3 values.
@@ -180,6 +182,15 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thinning_many_points_keeps_both_ends_and_stays_in_range() {
+        let n = 5_000_000;
+        let idx = thin(n);
+        assert_eq!(idx.len(), MAX_POINTS);
+        assert_eq!((idx[0], idx[idx.len() - 1]), (0, n - 1));
+        assert!(idx.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn exact_mann_kendall_matches_permutation_counts() {
