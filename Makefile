@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: serve build test tools lint native-test wasm-test e2e bench bench-big
+.PHONY: serve build test tools lint native-test wasm-test e2e bench bench-big bench-leaks
 
 serve: tools
 	trunk serve --release --no-autoreload --no-error-reporting
@@ -37,3 +37,7 @@ bench:
 # parse → analysis → Summary on a generated ~300 MB snapshot (made once with node), five runs: MB/s, peak memory.
 bench-big:
 	scripts/bench-big.sh 300 5
+
+# `leaks` over three generated ~300 MB snapshots of one process against one `summary`: time ratio, peak memory.
+bench-leaks:
+	scripts/bench-leaks.sh 300 3

@@ -6,7 +6,10 @@
 // tags array (shared + unique strings), 2-3 Order instances with line-item arrays, a per-customer
 // closure (getDisplayName) capturing the customer, and every 1000 customers a Segment with a Map
 // index (id -> Customer) and a Set of tags. Everything is reachable from a module-level registry.
-// Usage: node --max-old-space-size=<MB> gen-large-snapshot.js OUTDIR TARGET_MB [BYTES_PER_UNIT]
+// With `series` as a fourth argument it writes three snapshots of the one process instead, for the leak
+// benchmark: large-<TARGET_MB>mb-1.heapsnapshot after 80% of the units, -2 after 90%, -3 after all of them
+// (the registry grows between them, a leak `heapscope leaks` must find).
+// Usage: node --max-old-space-size=<MB> gen-large-snapshot.js OUTDIR TARGET_MB [BYTES_PER_UNIT|series]
 //   suggested heap: 50 MB -> default is fine; 300 MB -> --max-old-space-size=4096;
 //                   1000 MB -> --max-old-space-size=8192
 const fs = require('fs');
@@ -16,7 +19,8 @@ const v8 = require('v8');
 const outDir = path.resolve(process.argv[2] || '.');
 const targetMB = Number(process.argv[3] || 50);
 // Calibrated on node v20.20.2: snapshot bytes per customer unit (see README); ~6 MB base.
-const BYTES_PER_UNIT = Number(process.argv[4] || 2770);
+const series = process.argv[4] === 'series';
+const BYTES_PER_UNIT = series ? 2770 : Number(process.argv[4] || 2770);
 const BASE_BYTES = 6e6;
 const units = Math.max(1000, Math.round((targetMB * 1e6 - BASE_BYTES) / BYTES_PER_UNIT));
 fs.mkdirSync(outDir, {recursive: true});
@@ -53,20 +57,37 @@ const registry = {customers: [], segments: []};
 globalThis.__registry = registry;
 const t0 = Date.now();
 let seg = null;
-for (let i = 0; i < units; i++) {
-  if (i % 1000 === 0) { seg = new Segment(i / 1000); registry.segments.push(seg); }
-  const c = new Customer(i);
-  registry.customers.push(c);
-  seg.index.set(i, c);
-  for (const t of c.tags) seg.tagSet.add(t);
+let built = 0;
+function grow(until) {
+  for (let i = built; i < until; i++) {
+    if (i % 1000 === 0) { seg = new Segment(i / 1000); registry.segments.push(seg); }
+    const c = new Customer(i);
+    registry.customers.push(c);
+    seg.index.set(i, c);
+    for (const t of c.tags) seg.tagSet.add(t);
+  }
+  built = until;
 }
-const built = Date.now();
-process.stderr.write(`[large] built ${units} customer units in ${built - t0} ms, heapUsed=${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB\n`);
-const file = path.join(outDir, `large-${targetMB}mb.heapsnapshot`);
-v8.writeHeapSnapshot(file);
-const size = fs.statSync(file).size;
-process.stderr.write(`[large] wrote ${file}: ${(size / 1e6).toFixed(1)} MB in ${Date.now() - built} ms; ` +
-  `bytes/unit=${((size - BASE_BYTES) / units).toFixed(0)}\n`);
-fs.writeFileSync(file.replace(/\.heapsnapshot$/, '.info.json'), JSON.stringify({file, bytes: size, units, targetMB,
-  build_ms: built - t0, write_ms: Date.now() - built, node: process.version, execArgv: process.execArgv,
-  memoryUsage: process.memoryUsage()}, null, 1) + '\n');
+function write(file) {
+  const started = Date.now();
+  v8.writeHeapSnapshot(file);
+  const size = fs.statSync(file).size;
+  process.stderr.write(`[large] wrote ${file}: ${(size / 1e6).toFixed(1)} MB in ${Date.now() - started} ms; ` +
+    `bytes/unit=${((size - BASE_BYTES) / built).toFixed(0)}\n`);
+  return size;
+}
+if (series) {
+  [0.8, 0.9, 1].forEach((share, k) => {
+    grow(Math.round(units * share));
+    write(path.join(outDir, `large-${targetMB}mb-${k + 1}.heapsnapshot`));
+  });
+} else {
+  grow(units);
+  const done = Date.now();
+  process.stderr.write(`[large] built ${units} customer units in ${done - t0} ms, heapUsed=${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB\n`);
+  const file = path.join(outDir, `large-${targetMB}mb.heapsnapshot`);
+  const size = write(file);
+  fs.writeFileSync(file.replace(/\.heapsnapshot$/, '.info.json'), JSON.stringify({file, bytes: size, units, targetMB,
+    build_ms: done - t0, write_ms: Date.now() - done, node: process.version, execArgv: process.execArgv,
+    memoryUsage: process.memoryUsage()}, null, 1) + '\n');
+}

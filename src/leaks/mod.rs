@@ -45,8 +45,20 @@ impl Series {
     /// Adds the next snapshot; the previous last one is reduced to its digest.
     pub fn push(&mut self, snapshot: HeapSnapshot) {
         if let Some(previous) = self.last.replace(snapshot) {
-            self.earlier.push(Digest::of(&previous));
+            self.push_earlier(&previous);
         }
+    }
+
+    /// Adds a snapshot that will not be the last, as its digest only: with this, a caller that loads the
+    /// snapshots one by one holds one whole graph at a time (drop `snapshot` before loading the next).
+    pub fn push_earlier(&mut self, snapshot: &HeapSnapshot) {
+        let digest = Digest::of(snapshot, role_of(&self.earlier));
+        self.earlier.push(digest);
+    }
+
+    /// Sets the last snapshot (replacing one set before, which is dropped, not digested).
+    pub fn set_last(&mut self, snapshot: HeapSnapshot) {
+        self.last = Some(snapshot);
     }
 
     pub fn len(&self) -> usize {
@@ -65,6 +77,15 @@ impl Series {
     /// Runs the detectors.
     pub fn report(&self) -> Option<LeakReport> {
         Some(report(&self.earlier, self.last.as_ref()?))
+    }
+}
+
+/// The role of the next earlier snapshot after `earlier` (see [`digest::Role`]).
+pub fn role_of(earlier: &[Digest]) -> digest::Role<'_> {
+    match earlier {
+        [] => digest::Role::First,
+        [first] => digest::Role::Target { first },
+        _ => digest::Role::Other,
     }
 }
 

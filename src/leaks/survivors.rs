@@ -58,24 +58,22 @@ pub struct Survivors {
 
 /// The survivors of S1 → S2 in S3 (`last`).
 pub fn survivors(s1: &Digest, s2: &Digest, last: &HeapSnapshot) -> Survivors {
+    // Walk the last snapshot's nodes (no index by id: a series keeps within 1.6 × its largest file) and look
+    // each id up in the digests.
     let graph = &last.graph;
-    let mut by_id: Vec<(u32, u32)> = (0..graph.n_nodes()).map(|n| (graph.node_id[n], n as u32)).collect();
-    by_id.sort_unstable();
-    let node_of = |id: u32| by_id.binary_search_by_key(&id, |&(i, _)| i).ok().map(|at| NodeIdx(by_id[at].1));
-
     let mut per_class: FxHashMap<u32, (u64, u64)> = FxHashMap::default();
     let mut in_last: Vec<NodeIdx> = Vec::new();
-    for (id, class_name, shallow) in s2.objects_with_size() {
+    for node in 0..graph.n_nodes() {
+        let id = graph.node_id[node];
         if s1.has(id) {
             continue;
         }
-        let Some(node) = node_of(id) else { continue };
+        let Some((class_name, shallow)) = s2.class_and_size_of_new(id) else { continue };
         let entry = per_class.entry(class_name).or_default();
         entry.0 += 1;
         entry.1 += u64::from(shallow);
-        in_last.push(node);
+        in_last.push(NodeIdx(node as u32));
     }
-    drop(by_id);
     let mut classes: Vec<SurvivorClass> = per_class
         .into_iter()
         .map(|(name, (count, shallow_size))| SurvivorClass {

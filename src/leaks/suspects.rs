@@ -494,7 +494,10 @@ fn title(kind: &str, class: &str, name: &str, growth: &[GrowthPoint], retained_g
             "`{name}` ({class}) holds {} of the heap",
             format_bytes(growth.last().map_or(0, GrowthPoint::bytes) as f64)
         ),
-        _ => format!("{class} `{name}` keeps growing: {} entries, +{bytes} retained", entries.join(" → ")),
+        _ if growth.last().map(|g| g.entries) > growth.first().map(|g| g.entries) => {
+            format!("{class} `{name}` keeps growing: {} entries, +{bytes} retained", entries.join(" → "))
+        }
+        _ => format!("{class} `{name}` retains more and more: +{bytes}"),
     }
 }
 

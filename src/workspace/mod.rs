@@ -240,10 +240,11 @@ impl Workspace {
                 Ok(Answer::Nodes(Page { offset: *offset as usize, total: nodes.len(), rows }))
             }
             Query::Leaks { earlier } => {
-                let digests = earlier
-                    .iter()
-                    .map(|&h| Ok(Digest::of(self.snapshot(h)?)))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let mut digests: Vec<Digest> = Vec::with_capacity(earlier.len());
+                for &h in earlier {
+                    let digest = Digest::of(self.snapshot(h)?, crate::leaks::role_of(&digests));
+                    digests.push(digest);
+                }
                 Ok(Answer::Leaks(Box::new(crate::leaks::report(&digests, snapshot))))
             }
             _ => snapshot_query(snapshot, query),

@@ -39,7 +39,8 @@ pub fn run(args: Vec<OsString>) -> Result<bool, String> {
     }
     let mut series = Series::new();
     let mut newest_id = 0;
-    for path in &paths {
+    for (i, path) in paths.iter().enumerate() {
+        // One whole snapshot at a time: the earlier ones are digested and dropped before the next is read.
         let snapshot = load_snapshot(path)?;
         let max_id = snapshot.max_js_object_id();
         if max_id < newest_id {
@@ -50,7 +51,11 @@ pub fn run(args: Vec<OsString>) -> Result<bool, String> {
             ));
         }
         newest_id = max_id;
-        series.push(snapshot);
+        if i + 1 < paths.len() {
+            series.push_earlier(&snapshot);
+        } else {
+            series.set_last(snapshot);
+        }
     }
     let report = series.report().ok_or(USAGE)?;
     output::to_stdout(|out| {
