@@ -157,3 +157,39 @@ fn the_class_filter_pages_through_matching_classes_only() {
     assert_eq!(rest.rows, expected[2..]);
     assert_eq!(classes("no class has this name", 0, 10).total, 0);
 }
+
+/// The page's questions about several snapshots: the Comparison, one class's new objects page by page, and
+/// the leak report over a series (the worker answers these for the Comparison and Leaks views).
+#[test]
+fn questions_about_a_series_of_snapshots() {
+    let mut workspace = Workspace::new();
+    for i in 1..=3 {
+        let gz = fixture(&format!("snapshots/mapcache-{i}.heapsnapshot.gz"));
+        open(&mut workspace, i, &format!("mapcache-{i}"), &gz, 1 << 20).expect("loads");
+    }
+    let Ok(Answer::Comparison(rows)) = workspace.query(2, &Query::Compare { base: 1 }) else {
+        panic!("a comparison")
+    };
+    let cached = rows.iter().find(|r| r.name == "CachedResponse").expect("CachedResponse row");
+    assert_eq!((cached.new_count, cached.deleted_count), (3000, 0));
+    let key = cached.key.clone();
+    let page = |offset| {
+        let query = Query::CompareObjects { base: 1, key: key.clone(), deleted: false, offset, limit: 20 };
+        match workspace.query(2, &query) {
+            Ok(Answer::Nodes(page)) => page,
+            other => panic!("a page of objects, got {other:?}"),
+        }
+    };
+    let (first, last) = (page(0), page(2990));
+    assert_eq!((first.total, first.rows.len(), last.rows.len()), (3000, 20, 10));
+    assert!(first.rows.iter().all(|r| r.class_name == "CachedResponse"));
+    let Ok(Answer::Leaks(report)) = workspace.query(3, &Query::Leaks { earlier: vec![1, 2] }) else {
+        panic!("a leak report")
+    };
+    let suspect = report.suspects.first().expect("a suspect");
+    assert_eq!(suspect.kind, "collection");
+    assert!(suspect.owner_path.ends_with("responseCache (Map)"), "{}", suspect.owner_path);
+    assert_eq!(report.survivors.as_ref().map(|s| s.total_count), Some(16_706));
+    let error = workspace.query(3, &Query::Compare { base: 99 }).unwrap_err();
+    assert!(error.message.contains("#99"), "{}", error.message);
+}

@@ -254,7 +254,7 @@ impl Workspace {
     fn snapshot(&self, handle: Handle) -> Result<&HeapSnapshot, ErrorReport> {
         match self.entries.get(&handle) {
             Some(Entry::Loaded(Loaded::Snapshot(snapshot))) => Ok(snapshot),
-            _ => Err(ErrorReport::new(format!("file #{handle} is not a loaded heap snapshot"))),
+            _ => Err(ErrorReport::new(format!("file #{handle} is not loaded, or is not a heap snapshot"))),
         }
     }
 
