@@ -92,7 +92,12 @@ fn queries_about_nodes_that_do_not_exist_are_errors() {
     let mut workspace = Workspace::new();
     let gz = fixture("snapshots/steady-1.heapsnapshot.gz");
     open(&mut workspace, 1, "steady-1", &gz, 1 << 20).expect("loads");
-    let error = workspace.query(1, &Query::Retainers { node: u32::MAX, offset: 0, limit: 10 }).unwrap_err();
+    let error = workspace
+        .query(
+            1,
+            &Query::Retainers { node: heapscope::snapshot::graph::NodeIdx(u32::MAX), offset: 0, limit: 10 },
+        )
+        .unwrap_err();
     assert!(error.message.contains("there is no node"), "{}", error.message);
     let error =
         workspace.query(99, &Query::Classes { offset: 0, limit: 10, filter: String::new() }).unwrap_err();

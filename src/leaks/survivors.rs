@@ -169,7 +169,7 @@ fn clusters(last: &HeapSnapshot, survivors: &[NodeIdx]) -> Vec<Cluster> {
                 class_name,
                 trace: Vec::new(),
             });
-            let largest_so_far = cluster.trace.last().map_or(0, |s| last.retained_size(NodeIdx(s.node)));
+            let largest_so_far = cluster.trace.last().map_or(0, |s| last.retained_size(s.node));
             if cluster.trace.is_empty() || retained > largest_so_far {
                 cluster.trace = steps;
             }

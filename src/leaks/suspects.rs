@@ -121,7 +121,7 @@ pub struct Suspect {
     pub trace: Vec<TraceStep>,
     pub evidence: Evidence,
     /// The holder in the last snapshot: node index, V8 id and class.
-    pub node: u32,
+    pub node: NodeIdx,
     pub id: u32,
     pub class_name: String,
 }
@@ -430,7 +430,7 @@ fn describe(
             composition,
             reason,
         },
-        node: holder.0,
+        node: holder,
         id: last.graph.node_id[holder.0 as usize],
         class_name: class,
     }
@@ -443,7 +443,7 @@ fn held_by_function_context(last: &HeapSnapshot, trace: &[TraceStep]) -> bool {
     if n < 2 || trace[n - 1].edge_type != "context" {
         return false;
     }
-    let context = NodeIdx(trace[n - 2].node);
+    let context = trace[n - 2].node;
     if !is_context(last, context) {
         return false;
     }

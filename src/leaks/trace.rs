@@ -22,7 +22,7 @@ pub struct TraceStep {
     /// The V8 id of the object (stable across snapshots of one process).
     pub id: u32,
     /// The node index in the snapshot the trace was made from.
-    pub node: u32,
+    pub node: NodeIdx,
     /// The edge's name (a property, variable or internal name, or an element index).
     pub edge: String,
     pub edge_type: String,
@@ -121,7 +121,7 @@ pub fn step(snapshot: &HeapSnapshot, edge: EdgeIdx) -> TraceStep {
         name: name.chars().take(MAX_NAME_CHARS).collect(),
         from_synthetic: u16::from(graph.node_type[from]) == snapshot.kinds.node.synthetic,
         id: graph.node_id[to.0 as usize],
-        node: to.0,
+        node: to,
         edge: edge_name(graph, &snapshot.kinds, edge.0 as usize).into_owned(),
         edge_type: graph.edge_type_name(edge).to_owned(),
         class_name: snapshot.classes.classes[class].name.clone(),

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::snapshot::graph::NodeIdx;
+
 /// The page's name for a file it asked the worker to open; chosen by the page, unique per page load.
 pub type Handle = u32;
 
@@ -46,15 +48,15 @@ pub enum Query {
     /// Objects of one class (an index into the class list), by retained size.
     Instances { class: u32, offset: u32, limit: u32 },
     /// A node's outgoing references.
-    Edges { node: u32, offset: u32, limit: u32 },
+    Edges { node: NodeIdx, offset: u32, limit: u32 },
     /// The references that keep a node alive.
-    Retainers { node: u32, offset: u32, limit: u32 },
+    Retainers { node: NodeIdx, offset: u32, limit: u32 },
     /// The shortest path from a GC root to a node, avoiding weak edges: the edges from the root down.
-    PathToRoot { node: u32, offset: u32, limit: u32 },
+    PathToRoot { node: NodeIdx, offset: u32, limit: u32 },
     /// A node's dominators, from the node up to the root.
-    DominatorChain { node: u32, offset: u32, limit: u32 },
+    DominatorChain { node: NodeIdx, offset: u32, limit: u32 },
     /// The nodes a node dominates (retains alone), by retained size.
-    DominatorChildren { node: u32, offset: u32, limit: u32 },
+    DominatorChildren { node: NodeIdx, offset: u32, limit: u32 },
     /// One node's row, looked up by V8's `@id`; an empty page when no object has that id.
     NodeById { id: u32 },
     /// DevTools' Comparison of this snapshot against the snapshot `base`: every class row.

@@ -15,12 +15,15 @@ use rustc_hash::FxHashMap;
 
 use super::bitset::BitSet;
 
-/// Index of a node in the snapshot's node order (node 0 is the synthetic root).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Index of a node in the snapshot's node order (node 0 is the synthetic root); not V8's node id. In messages
+/// and JSON it is a plain number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct NodeIdx(pub u32);
 
-/// Index of an edge in the snapshot's edge order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Index of an edge in the snapshot's edge order. In messages and JSON it is a plain number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct EdgeIdx(pub u32);
 
 /// Index into the snapshot's string table.

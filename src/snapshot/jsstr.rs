@@ -65,19 +65,6 @@ pub fn format_property_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(quoted)
 }
 
-/// The first `max_units` UTF-16 code units of `s` (JavaScript's `s.slice(0, max_units)`), never splitting a
-/// character: a supplementary character straddling the limit is left out.
-pub fn utf16_prefix(s: &str, max_units: usize) -> &str {
-    let mut units = 0;
-    for (i, c) in s.char_indices() {
-        units += c.len_utf16();
-        if units > max_units {
-            return &s[..i];
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +91,5 @@ mod tests {
         assert_eq!(utf16_cmp("\u{1F600}", "\u{FF01}"), Ordering::Less);
         assert_eq!("\u{1F600}".cmp("\u{FF01}"), Ordering::Greater);
         assert_eq!(utf16_len("a\u{1F600}"), 3);
-        assert_eq!(utf16_prefix("ab\u{1F600}c", 3), "ab");
     }
 }

@@ -32,8 +32,8 @@ impl<T> Page<T> {
 /// One node, with what DevTools shows for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeRow {
-    /// The node's index in the snapshot (what queries take).
-    pub node: u32,
+    /// The node's index in the snapshot (what queries take; not V8's id).
+    pub node: NodeIdx,
     /// V8's node id (shown as `@id`).
     pub id: u32,
     pub name: String,
@@ -53,7 +53,7 @@ pub struct NodeRow {
 /// One edge, with the node at its other end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgeRow {
-    pub edge: u32,
+    pub edge: EdgeIdx,
     pub edge_name: String,
     pub edge_type: String,
     /// The edge's target (for outgoing edges) or source (for retainers).
@@ -94,7 +94,7 @@ impl HeapSnapshot {
         let n = node.0 as usize;
         let class = self.classes.node_class[n] as usize;
         NodeRow {
-            node: node.0,
+            node,
             id: self.graph.node_id[n],
             name: display_name(&self.graph, &self.kinds, &self.detachedness, node).into_owned(),
             class_name: self.classes.classes[class].name.clone(),
@@ -108,7 +108,7 @@ impl HeapSnapshot {
 
     pub(crate) fn edge_row(&self, edge: EdgeIdx, other_end: NodeIdx) -> EdgeRow {
         EdgeRow {
-            edge: edge.0,
+            edge,
             edge_name: edge_name(&self.graph, &self.kinds, edge.0 as usize).into_owned(),
             edge_type: self.graph.edge_type_name(edge).to_owned(),
             node: self.node_row(other_end),

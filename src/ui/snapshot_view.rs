@@ -237,7 +237,7 @@ fn show_object(context: &Context, node: &NodeRow) {
     clear(&context.detail);
     let title =
         append(&context.detail, el("h3", "object-title", &format!("{} @{}", shorten(&node.name), node.id)));
-    set_attr(&title, "data-node", &node.node.to_string());
+    set_attr(&title, "data-node", &node.node.0.to_string());
     let facts = append(&context.detail, el("dl", "facts", ""));
     fact(&facts, "Class", &node.class_name, "object-class");
     fact(&facts, "Type", &node.node_type, "object-type");

@@ -289,12 +289,13 @@ impl Workspace {
 
 /// Answers a query about one snapshot; node indices from the page are checked, never trusted.
 fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, ErrorReport> {
-    let node = |n: u32| {
-        if (n as usize) < snapshot.n_nodes() {
-            Ok(NodeIdx(n))
+    let node = |n: NodeIdx| {
+        if (n.0 as usize) < snapshot.n_nodes() {
+            Ok(n)
         } else {
             Err(ErrorReport::new(format!(
-                "there is no node #{n}: the snapshot has {} nodes",
+                "there is no node #{}: the snapshot has {} nodes",
+                n.0,
                 snapshot.n_nodes()
             )))
         }

@@ -268,7 +268,7 @@ pub fn check_suspects(run: &LeakRun, rule: &str, expected: &str) {
     if suspects.len() != table.rows.len() {
         let found: Vec<String> = suspects
             .iter()
-            .map(|s| format!("{} at `{}` ({})", s.kind, run.last_handles[s.node as usize], s.title))
+            .map(|s| format!("{} at `{}` ({})", s.kind, run.last_handles[s.node.0 as usize], s.title))
             .collect();
         report.problems.push(format!(
             "expected {} suspects, got {}: [{}]",
@@ -283,7 +283,7 @@ pub fn check_suspects(run: &LeakRun, rule: &str, expected: &str) {
             let joined = |values: Vec<String>| values.join(" → ");
             let actual = match column.as_str() {
                 "kind" => suspect.kind.to_owned(),
-                "holder" => run.last_handles[suspect.node as usize].clone(),
+                "holder" => run.last_handles[suspect.node.0 as usize].clone(),
                 "class" => suspect.class_name.clone(),
                 "entries" => joined(suspect.growth.iter().map(|g| g.entries.to_string()).collect()),
                 "growth" => joined(

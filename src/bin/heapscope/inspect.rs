@@ -88,7 +88,7 @@ fn write_text(out: &mut dyn Write, snapshot: &HeapSnapshot, report: &Report) -> 
     }
     writeln!(out)?;
     let path = &report.path_to_root;
-    if path.total == 0 && report.object.node != 0 {
+    if path.total == 0 && report.object.node != heapscope::snapshot::flags::ROOT {
         writeln!(out, "Not reachable from a GC root without weak edges.")?;
     } else {
         writeln!(out, "Path from the root ({} edges)", path.total)?;
