@@ -26,8 +26,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
         match arg {
             Long("json") => json = true,
             Long("top") => {
-                let value = parser.value().map_err(|e| e.to_string())?;
-                top = value.parse().map_err(|e| format!("--top: {e}"))?;
+                top = output::count_value(&mut parser, "--top")?;
             }
             Value(value) if paths.len() < 2 => paths.push(value),
             other => return Err(format!("{}\n{USAGE}", other.unexpected())),

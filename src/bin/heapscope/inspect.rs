@@ -25,8 +25,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
         match arg {
             Long("json") => json = true,
             Long("limit") => {
-                let value = parser.value().map_err(|e| e.to_string())?;
-                limit = value.parse().map_err(|e| format!("--limit: {e}"))?;
+                limit = output::count_value(&mut parser, "--limit")?;
             }
             Value(value) if path.is_none() => path = Some(value),
             Value(value) if id.is_none() => id = Some(parse_id(&value)?),

@@ -1,4 +1,5 @@
-//! Writing results to standard output. A reader that stops early (`heapscope … | head`) is not an error: a
+//! Writing results to standard output, and reading the count options (`--top N`, `--limit N`) every
+//! subcommand parses the same way. A reader that stops early (`heapscope … | head`) is not an error: a
 //! broken pipe ends the output quietly, as it does for other Unix tools.
 
 use std::io::{self, BufWriter, Write};
@@ -17,4 +18,11 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
 pub fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
+}
+
+/// The value of a count option such as `--top N`, with the option named in the error.
+pub fn count_value(parser: &mut lexopt::Parser, option: &str) -> Result<usize, String> {
+    use lexopt::ValueExt;
+    let value = parser.value().map_err(|e| e.to_string())?;
+    value.parse().map_err(|e| format!("{option}: {e}"))
 }

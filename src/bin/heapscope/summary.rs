@@ -30,8 +30,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
         match arg {
             Long("json") => json = true,
             Long("top") => {
-                let value = parser.value().map_err(|e| e.to_string())?;
-                top = value.parse().map_err(|e| format!("--top: {e}"))?;
+                top = output::count_value(&mut parser, "--top")?;
             }
             Value(value) if path.is_none() => path = Some(value),
             other => return Err(format!("{}\n{USAGE}", other.unexpected())),
