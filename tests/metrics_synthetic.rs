@@ -151,3 +151,50 @@ fn time_to_limit_follows_the_floor() {
     let hours = trend.time_to_limit_s.unwrap() / 3600.0;
     assert!((hours - (limit / MB - 110.0) / 72.0).abs() < 0.2, "{hours}");
 }
+
+/// A sawtooth whose cycles' lowest samples sit up to `late` MB above the floor (the first sample after each
+/// major GC comes a random while after it), with a floor growing `floor_growth` MB over the series.
+fn late_sampled_sawtooth(floor_growth: f64, late: f64, noise: &mut Noise) -> Vec<f64> {
+    let (n, period) = (240, 30);
+    let offsets: Vec<f64> = (0..n / period).map(|_| late * (noise.next() + 1.0) / 2.0).collect();
+    (0..n)
+        .map(|i| {
+            let floor = 50.0 + floor_growth * i as f64 / n as f64;
+            (floor + offsets[i / period] + 30.0 * (i % period) as f64 / period as f64) * MB
+        })
+        .collect()
+}
+
+#[test]
+fn slow_leak_whose_cycle_lows_are_noisier_than_each_cycle_s_growth() {
+    // 8 cycles; the floor grows 10 MB (1.25 MB a cycle), each cycle's low is up to 4 MB late: no single rise
+    // stands out of the noise, but the lowest point of each third of the run is higher than the last.
+    for seed in [11, 12, 13] {
+        let trend = analyze_series(
+            &heap_series(late_sampled_sawtooth(10.0, 4.0, &mut Noise(seed))),
+            &[],
+            None,
+            &TrendOptions::default(),
+        );
+        assert_eq!(trend.verdict, Verdict::Leak, "seed {seed}: {}", trend.reason);
+        assert!(trend.reason.contains("every third of the run"), "seed {seed}: {}", trend.reason);
+        // The same cycles without the leak are not one.
+        let flat = analyze_series(
+            &heap_series(late_sampled_sawtooth(0.0, 4.0, &mut Noise(seed))),
+            &[],
+            None,
+            &TrendOptions::default(),
+        );
+        assert_ne!(flat.verdict, Verdict::Leak, "seed {seed}: {}", flat.reason);
+    }
+}
+
+#[test]
+fn a_sawing_heap_sampled_too_coarsely_for_its_drops_is_insufficient() {
+    // 17 samples, 15 s apart, of a heap whose major GCs come every ~40 s: aliased, no drop stands out.
+    let mut noise = Noise(14);
+    let values: Vec<f64> = (0..17).map(|_| (50.0 + 15.0 * (noise.next() + 1.0)) * MB).collect();
+    let trend = analyze_series(&heap_series(values), &[], None, &TrendOptions::default());
+    assert_eq!(trend.verdict, Verdict::InsufficientData, "{}", trend.reason);
+    assert!(trend.reason.contains("sawtooth"), "{}", trend.reason);
+}

@@ -34,7 +34,7 @@ const GC_BURST_MS: f64 = 1000.0;
 /// that a change of one unit is within the noise.
 const TRACE_GC_NOISE: f64 = 0.2 * 1024.0 * 1024.0;
 /// Windows used for the floor of a series without a sawtooth.
-const FLOOR_WINDOWS: usize = 20;
+pub const FLOOR_WINDOWS: usize = 20;
 
 /// The GC signal a floor was built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,9 +13,14 @@
 //! over a quarter of the time, or, with exact floors, a last long cycle rising at under a tenth of the
 //! earlier rate, is a plateau (`stable`); the floor never coming back down and rising in at least two cycles
 //! (three for sampled floors, or a Mann–Kendall trend over 8 major-GC cycles) with no single jump making
-//! three quarters of the growth is a `leak`; anything else material is `growing` (one jump: a step or a
-//! leak's start; two cycles: one comparison). Sampled floors that rise only within their noise give
-//! `insufficient data`.
+//! three quarters of the growth is a `leak`; so is a noisy floor (drops in sampled heap, or the old
+//! generation when its noise is over 2% of its level, as from 15 s scrapes) of five cycles or more whose
+//! lowest point rose from each third of the run to the next, leaning upwards overall (the lower envelope over
+//! several GC cycles climbing, however noisy each cycle's low); anything else material is
+//! `growing` (one jump: a step or a leak's start; two cycles: one comparison). Sampled floors that rise only
+//! within their noise, or that lean upwards by less than a material growth their noise could hide, give
+//! `insufficient data`, as does a sampled heap that saws with no GC drop standing out and fewer than three
+//! samples per floor window (15 s samples: the windows' minima would be anywhere on the sawtooth).
 //!
 //! **Floors without cycles** (windows' minima: external memory, a heap without drops) use the Theil–Sen
 //! slope (with Sen's 95% interval) and the Mann–Kendall test over the series' span: material and significant
@@ -43,6 +48,10 @@ use super::{MetricsFile, Warning};
 /// sequence of 4 has p = 1/24) and significance also draws on the raw samples.
 const FEW_FLOOR_POINTS: usize = 8;
 const MS_PER_HOUR: f64 = 3_600_000.0;
+/// A sampled heap series (no GC events) that saws without GC drops that stand out needs this many samples
+/// per floor window for the windows' minima to be near its floor: with fewer (15 s scrapes), each window's
+/// lowest sample is anywhere on the sawtooth.
+const FEW_SAMPLES_PER_WINDOW: usize = 3;
 
 /// Tuning of the verdicts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -362,6 +371,20 @@ fn analyze_with(
         };
         return trend;
     }
+    if floor.source == FloorSource::Windows
+        && series.role == Some(Role::HeapUsed)
+        && series.len() < FEW_SAMPLES_PER_WINDOW * floor::FLOOR_WINDOWS
+        && floor.minor_gcs == 0
+        && saws(&series.values)
+    {
+        trend.reason = format!(
+            "{} samples over {}, falling and rising but with no drop that stands out as a GC: too few per window \
+             to tell the heap's floor from its sawtooth",
+            series.len(),
+            format_span(span_ms)
+        );
+        return trend;
+    }
     let t_h: Vec<f64> = points.iter().map(|p| p.0 / MS_PER_HOUR).collect();
     let fv: Vec<f64> = points.iter().map(|p| p.1).collect();
     let Some((slope, lo, hi)) = theil_sen(&t_h, &fv) else {
@@ -427,6 +450,13 @@ fn analyze_with(
     trend
 }
 
+/// Whether a series saws: at least a quarter of its steps between samples fall (a heap that grows with a
+/// few dips from scavenges falls less often).
+fn saws(v: &[f64]) -> bool {
+    let falls = v.windows(2).filter(|w| w[1] < w[0]).count();
+    4 * falls >= v.len().saturating_sub(1)
+}
+
 /// The floor points after the warm-up: those in the first tenth of the series' span are left out (the first
 /// major GC often runs while the program is still building its working set), keeping at least two.
 fn after_warm_up<'a>(points: &'a [(f64, f64)], series: &Series) -> &'a [(f64, f64)] {
@@ -439,10 +469,12 @@ fn after_warm_up<'a>(points: &'a [(f64, f64)], series: &Series) -> &'a [(f64, f6
 /// The verdict of GC-cycle floors. Each floor point can sit above the true post-GC level (a sample taken
 /// a while after the GC) but not below it, so the floor is read through its lower envelope from the future
 /// (each point lowered to the lowest point after it): a point that came back down later was noise. Then:
-/// not material growth of the envelope → stable; the last two cycles held (within the noise) → a plateau,
+/// not material growth of the envelope → stable (insufficient data when a sampled floor leans upwards and
+/// its noise could hide a material growth); the last two cycles held (within the noise) → a plateau,
 /// stable; higher in at least two cycles with no single jump making three quarters of the growth → leak
-/// (the floor does not come back down after a major GC, cycle after cycle); otherwise growing. Two cycles
-/// give one comparison, which cannot tell a step from a leak: growing at most.
+/// (the floor does not come back down after a major GC, cycle after cycle), as is a noisy floor whose
+/// lowest point rose from each third of the run to the next (see [`rises_every_third`]); otherwise growing.
+/// Two cycles give one comparison, which cannot tell a step from a leak: growing at most.
 fn cycle_verdict(
     points: &[(f64, f64)],
     (source, noise, post_gc): (FloorSource, f64, &[(f64, f64)]),
@@ -492,6 +524,20 @@ fn cycle_verdict(
             );
             return (Verdict::Growing, reason);
         }
+        // Noisy floors that lean upwards, where the noise could hide a material growth, cannot be called flat.
+        let smallest_material = (min_fraction.min(options.min_growth_fraction_per_hour * hours) * base)
+            .max(options.min_growth_bytes);
+        if source == FloorSource::GcCycles
+            && tolerance > smallest_material
+            && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0)
+        {
+            let reason = format!(
+                "floor ({what}) moved {first_last} ({pct:+.1}%) over {n} GC cycles, within these samples' noise \
+                 ({}), which could hide a leak: too coarse to tell",
+                value(tolerance)
+            );
+            return (Verdict::InsufficientData, reason);
+        }
         return (
             Verdict::Stable,
             format!("floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last})"),
@@ -512,7 +558,16 @@ fn cycle_verdict(
     let last_step_share = (points[n - 1].0 - points[n - 2].0) / (points[n - 1].0 - points[0].0).max(1.0);
     let slowed = exact && last_step_share >= 0.25 && rate(n - 2, n - 1) < 0.1 * rate(0, n - 2);
     let span = (points[n - 1].0 - points[0].0).max(1.0);
-    let held = n - 1 - held_from >= 2 && points[n - 1].0 - points[held_from].0 >= 0.25 * span;
+    // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) whose lowest point rose
+    // from each third of the run to the next have not held, whatever their noise: the lower envelope over
+    // windows of several GC cycles climbs.
+    let thirds = if source == FloorSource::GcCycles || (source == FloorSource::OldGeneration && !exact) {
+        rises_every_third(points)
+    } else {
+        None
+    };
+    let held =
+        thirds.is_none() && n - 1 - held_from >= 2 && points[n - 1].0 - points[held_from].0 >= 0.25 * span;
     if held && held_from == 0 {
         // Noisy floors that still lean upwards cannot be called flat.
         if !exact && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0) {
@@ -553,6 +608,18 @@ fn cycle_verdict(
         );
         return (Verdict::Stable, reason);
     }
+    if let Some(lows) =
+        thirds.filter(|_| largest < 0.75 * total && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0))
+    {
+        let reason = format!(
+            "floor ({what}) rose in every third of the run: its lowest point went {} → {} → {} ({pct:+.0}%) over \
+             {n} GC cycles",
+            value(lows[0]),
+            value(lows[1]),
+            value(lows[2])
+        );
+        return (Verdict::Leak, reason);
+    }
     if (ups >= needed_ups || trending) && largest < 0.75 * total {
         let reason = format!(
             "floor ({what}) never came back down: {first_last} ({pct:+.0}%) over {n} GC cycles, higher after {ups} \
@@ -570,6 +637,28 @@ fn cycle_verdict(
         format!("floor ({what}) rose {first_last} ({pct:+.0}%) in one jump over {n} GC cycles: a step or a leak's start")
     };
     (Verdict::Growing, reason)
+}
+
+/// Fewest floor points for the every-third rule (two per third, but for one).
+const THIRDS_MIN_POINTS: usize = 5;
+
+/// The lowest floor point in each third of the floor's span, when each is higher than the one before by
+/// more than 1% of the first (so that noise of a few KB does not count) and every third has a point: the
+/// lower envelope over windows of several GC cycles, rising throughout the run.
+fn rises_every_third(points: &[(f64, f64)]) -> Option<[f64; 3]> {
+    if points.len() < THIRDS_MIN_POINTS {
+        return None;
+    }
+    let (first, last) = (points[0].0, points[points.len() - 1].0);
+    let third = (last - first) / 3.0;
+    let mut lows = [f64::INFINITY; 3];
+    for &(t, v) in points {
+        let k = (((t - first) / third) as usize).min(2);
+        lows[k] = lows[k].min(v);
+    }
+    let margin = 0.01 * lows[0].abs();
+    (lows.iter().all(|v| v.is_finite()) && lows[1] - lows[0] > margin && lows[2] - lows[1] > margin)
+        .then_some(lows)
 }
 
 /// A one-time step: most of the floor's growth (half at least) came between two floor points, and there the
