@@ -155,11 +155,16 @@ fn time_to_limit_follows_the_floor() {
 /// A sawtooth whose cycles' lowest samples sit up to `late` MB above the floor (the first sample after each
 /// major GC comes a random while after it), with a floor growing `floor_growth` MB over the series.
 fn late_sampled_sawtooth(floor_growth: f64, late: f64, noise: &mut Noise) -> Vec<f64> {
+    late_sampled(|x| floor_growth * x, late, noise)
+}
+
+/// The same with the floor 50 MB + `growth(x)` at the fraction `x` of the series.
+fn late_sampled(growth: impl Fn(f64) -> f64, late: f64, noise: &mut Noise) -> Vec<f64> {
     let (n, period) = (240, 30);
     let offsets: Vec<f64> = (0..n / period).map(|_| late * (noise.next() + 1.0) / 2.0).collect();
     (0..n)
         .map(|i| {
-            let floor = 50.0 + floor_growth * i as f64 / n as f64;
+            let floor = 50.0 + growth(i as f64 / n as f64);
             (floor + offsets[i / period] + 30.0 * (i % period) as f64 / period as f64) * MB
         })
         .collect()
@@ -197,4 +202,20 @@ fn a_sawing_heap_sampled_too_coarsely_for_its_drops_is_insufficient() {
     let trend = analyze_series(&heap_series(values), &[], None, &TrendOptions::default());
     assert_eq!(trend.verdict, Verdict::InsufficientData, "{}", trend.reason);
     assert!(trend.reason.contains("sawtooth"), "{}", trend.reason);
+}
+
+#[test]
+fn a_cache_that_filled_then_held_is_not_a_leak_when_the_last_lows_come_late() {
+    // 8 cycles of 30 samples; the floor rises 15 MB over the first 40% of the run, then holds at 65 MB.
+    // Each cycle's low comes late by the given MB: the last third's lowest point is 1.9 MB above the middle
+    // one's, a fifth of the rise before it: a cache that stopped, not a leak.
+    let late = [0.0, 0.5, 0.2, 0.0, 0.3, 1.0, 1.2, 1.0];
+    let values: Vec<f64> = (0..240)
+        .map(|i| {
+            let floor = 50.0 + 15.0 * (i as f64 / 96.0).min(1.0);
+            (floor + late[i / 30] + 30.0 * (i % 30) as f64 / 30.0) * MB
+        })
+        .collect();
+    let trend = analyze_series(&heap_series(values), &[], None, &TrendOptions::default());
+    assert_ne!(trend.verdict, Verdict::Leak, "{}", trend.reason);
 }

@@ -641,10 +641,14 @@ fn cycle_verdict(
 
 /// Fewest floor points for the every-third rule (two per third, but for one).
 const THIRDS_MIN_POINTS: usize = 5;
+/// In the every-third rule, the rise into the last third must be at least this share of the rise before it
+/// (a quarter of the rate, as in [`stopped_growing`]): a floor that slowed down more than that filled up.
+const THIRDS_SLOWEST: f64 = 0.25;
 
 /// The lowest floor point in each third of the floor's span, when each is higher than the one before by
-/// more than 1% of the first (so that noise of a few KB does not count) and every third has a point: the
-/// lower envelope over windows of several GC cycles, rising throughout the run.
+/// more than 1% of the first (so that noise of a few KB does not count), every third has a point, and the
+/// last rise came at a quarter of the rate of the one before at least ([`THIRDS_SLOWEST`]): the lower
+/// envelope over windows of several GC cycles, rising throughout the run.
 fn rises_every_third(points: &[(f64, f64)]) -> Option<[f64; 3]> {
     if points.len() < THIRDS_MIN_POINTS {
         return None;
@@ -657,8 +661,9 @@ fn rises_every_third(points: &[(f64, f64)]) -> Option<[f64; 3]> {
         lows[k] = lows[k].min(v);
     }
     let margin = 0.01 * lows[0].abs();
-    (lows.iter().all(|v| v.is_finite()) && lows[1] - lows[0] > margin && lows[2] - lows[1] > margin)
-        .then_some(lows)
+    let rising = lows[1] - lows[0] > margin && lows[2] - lows[1] > margin;
+    let still_rising = lows[2] - lows[1] >= THIRDS_SLOWEST * (lows[1] - lows[0]);
+    (lows.iter().all(|v| v.is_finite()) && rising && still_rising).then_some(lows)
 }
 
 /// A one-time step: most of the floor's growth (half at least) came between two floor points, and there the
