@@ -50,6 +50,24 @@ pub fn format_count(n: u64) -> String {
     out
 }
 
+/// A change in a count, signed: `+1,234`, `−56` (a true minus sign), `+0`.
+pub fn format_signed_count(n: i64) -> String {
+    format!("{}{}", sign_of(n), format_count(n.unsigned_abs()))
+}
+
+/// A change in bytes, signed: `+1.2 MB`, `−56 B`.
+pub fn format_signed_bytes(n: i64) -> String {
+    format!("{}{}", sign_of(n), format_bytes(n.unsigned_abs() as f64))
+}
+
+fn sign_of(n: i64) -> &'static str {
+    if n < 0 {
+        "−"
+    } else {
+        "+"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ use crate::leaks::suspects::Suspect;
 use crate::leaks::LeakReport;
 use crate::protocol::{Handle, Query};
 use crate::snapshot::compare::ClassDiffRow;
-use crate::units::{format_bytes, format_count};
+use crate::units::{format_bytes, format_count, format_signed_bytes, format_signed_count};
 use crate::workspace::Answer;
 
 /// Comparison rows shown at first and per "Show more".
@@ -327,12 +327,11 @@ impl Series {
             let deleted: u64 = rows.iter().map(|r| r.deleted_count).sum();
             let delta: i64 = rows.iter().map(|r| r.size_delta).sum();
             format!(
-                "{} classes changed: {} new, {} deleted objects, size delta {}{}",
+                "{} classes changed: {} new, {} deleted objects, size delta {}",
                 format_count(total as u64),
                 format_count(new),
                 format_count(deleted),
-                if delta < 0 { "−" } else { "+" },
-                format_bytes(delta.unsigned_abs() as f64)
+                format_signed_bytes(delta)
             )
         };
         append(list, el("p", "comparison-totals", &summary));
@@ -387,7 +386,12 @@ impl Series {
                     (row.name.clone(), "")
                 } else {
                     let v = value(row);
-                    let shown = if i >= 4 { signed_bytes(v, i == 6) } else { signed_count(v, i == 3) };
+                    let shown = match i {
+                        3 => format_signed_count(v),
+                        6 => format_signed_bytes(v),
+                        4 | 5 => format_bytes(v as f64),
+                        _ => format_count(v.unsigned_abs()),
+                    };
                     (shown, "num")
                 };
                 let td = append(&tr, el("td", class, &text));
@@ -479,30 +483,6 @@ impl Series {
             );
         });
     }
-}
-
-/// `+1,234` / `−56` (a plain count when `signed` is false).
-fn signed_count(n: i64, signed: bool) -> String {
-    let sign = if !signed {
-        ""
-    } else if n < 0 {
-        "−"
-    } else {
-        "+"
-    };
-    format!("{sign}{}", format_count(n.unsigned_abs()))
-}
-
-/// `+1.2 MB` / `−56 B` (plain bytes when `signed` is false).
-fn signed_bytes(n: i64, signed: bool) -> String {
-    let sign = if !signed {
-        ""
-    } else if n < 0 {
-        "−"
-    } else {
-        "+"
-    };
-    format!("{sign}{}", format_bytes(n.unsigned_abs() as f64))
 }
 
 /// A small line chart of the suspect's retained size per snapshot (inline SVG, no script).

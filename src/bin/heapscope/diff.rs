@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use heapscope::snapshot::compare::{compare, ClassDiff, ClassDiffRow, Comparison};
-use heapscope::units::format_count;
+use heapscope::units::{format_count, format_signed_bytes, format_signed_count};
 
 use super::output;
 use super::summary::{bytes, class_label, load_snapshot};
@@ -80,7 +80,7 @@ fn write_text(out: &mut dyn Write, title: &str, comparison: &Comparison, top: us
         "  {} new, {} deleted objects; size delta {}",
         format_count(comparison.new_count()),
         format_count(comparison.deleted_count()),
-        signed_bytes(comparison.size_delta())
+        format_signed_bytes(comparison.size_delta())
     )?;
     writeln!(out)?;
     writeln!(
@@ -103,22 +103,10 @@ fn write_row(out: &mut dyn Write, class: &ClassDiff) -> std::io::Result<()> {
         "  {:>9}  {:>9}  {:>9}  {:>10}  {:>10}  {:>11}  {}",
         format_count(class.new_count),
         format_count(class.deleted_count),
-        signed_count(class.delta_count()),
+        format_signed_count(class.delta_count()),
         bytes(class.alloc_size),
         bytes(class.freed_size),
-        signed_bytes(class.size_delta()),
+        format_signed_bytes(class.size_delta()),
         class_label(&class.key, &class.name)
     )
-}
-
-/// `+1,234` or `−56`.
-fn signed_count(n: i64) -> String {
-    let sign = if n < 0 { "−" } else { "+" };
-    format!("{sign}{}", format_count(n.unsigned_abs()))
-}
-
-/// `+1.2 MB` or `−56 B`.
-fn signed_bytes(n: i64) -> String {
-    let sign = if n < 0 { "−" } else { "+" };
-    format!("{sign}{}", bytes(n.unsigned_abs()))
 }
