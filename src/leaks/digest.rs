@@ -122,15 +122,15 @@ impl Digest {
         Some((self.new_objects[at].1, self.new_objects[at].2))
     }
 
-    /// The retained size of the object with id `id` (0 when absent or below [`KEPT_RETAINED_BYTES`]).
-    pub fn retained(&self, id: u32) -> u64 {
-        self.large_ids.binary_search(&id).map_or(0, |at| self.large_retained[at])
+    /// The retained size of the object with id `id`; `None` when absent or below [`KEPT_RETAINED_BYTES`].
+    pub fn retained(&self, id: u32) -> Option<u64> {
+        self.large_ids.binary_search(&id).ok().map(|at| self.large_retained[at])
     }
 
-    /// The entry count of the object with id `id` (0 when absent or retaining less than
-    /// [`KEPT_RETAINED_BYTES`]).
-    pub fn entries(&self, id: u32) -> u32 {
-        self.large_ids.binary_search(&id).map_or(0, |at| self.large_entries[at])
+    /// The entry count of the object with id `id`; `None` when absent or retaining less than
+    /// [`KEPT_RETAINED_BYTES`].
+    pub fn entries(&self, id: u32) -> Option<u32> {
+        self.large_ids.binary_search(&id).ok().map(|at| self.large_entries[at])
     }
 
     /// The number of objects whose class is named `name`.

@@ -37,6 +37,8 @@ pub struct Cluster {
     pub path: String,
     /// Survivors in the cluster: its roots and the survivors they own.
     pub count: u64,
+    /// The cluster's roots: the survivors not owned by another survivor (one per list entry, say).
+    pub roots: u64,
     /// Their retained size in S3.
     pub retained_size: u64,
     /// The most common class of the objects.
@@ -165,6 +167,7 @@ fn clusters(last: &HeapSnapshot, survivors: &[NodeIdx]) -> Vec<Cluster> {
             let cluster = by_shape.entry(shape.clone()).or_insert_with(|| Cluster {
                 path: shape,
                 count: 0,
+                roots: 0,
                 retained_size: 0,
                 class_name,
                 trace: Vec::new(),
@@ -174,6 +177,7 @@ fn clusters(last: &HeapSnapshot, survivors: &[NodeIdx]) -> Vec<Cluster> {
                 cluster.trace = steps;
             }
             cluster.count += owned_survivors.get(&node.0).copied().unwrap_or(1);
+            cluster.roots += 1;
             cluster.retained_size += retained;
         }
     }

@@ -64,16 +64,38 @@ const TIMER_CLASSES: [&str; 2] = ["Timeout", "Immediate"];
 /// One point of a suspect's growth: its entries and retained size in one snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GrowthPoint {
-    pub entries: u32,
-    /// `None` where the snapshot's digest does not tell (a timer leak's earlier retained sizes).
+    /// `None` where the snapshot's digest does not keep it (see `retained_size`).
+    pub entries: Option<u32>,
+    /// `None` where the snapshot's digest does not keep it: an object that retained under 4 KiB in an earlier
+    /// snapshot (`digest::KEPT_RETAINED_BYTES`), a timer leak's earlier sizes.
     pub retained_size: Option<u64>,
 }
 
 impl GrowthPoint {
-    /// The retained size, 0 when unknown.
+    /// The retained size, 0 when not kept (a lower bound).
     fn bytes(&self) -> u64 {
         self.retained_size.unwrap_or(0)
     }
+
+    /// The entries, 0 when not kept.
+    fn count(&self) -> u32 {
+        self.entries.unwrap_or(0)
+    }
+}
+
+/// A suspect's growth as people read it: its entries and its retained sizes, each joined with arrows, `?`
+/// where a snapshot's digest did not keep the value.
+pub fn growth_text(growth: &[GrowthPoint]) -> (String, String) {
+    use crate::units::{format_bytes, format_count};
+    let entries: Vec<String> = growth
+        .iter()
+        .map(|g| g.entries.map_or_else(|| "?".to_owned(), |e| format_count(u64::from(e))))
+        .collect();
+    let retained: Vec<String> = growth
+        .iter()
+        .map(|g| g.retained_size.map_or_else(|| "?".to_owned(), |b| format_bytes(b as f64)))
+        .collect();
+    (entries.join(" → "), retained.join(" → "))
 }
 
 /// What the growth under a holder is made of: its dominator subtree's objects that are new since the first
@@ -168,7 +190,7 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
     // Growth since the first snapshot; `None` for objects that were not in it.
     let growth_of = |node: NodeIdx| -> Option<i64> {
         let id = last.graph.node_id[node.0 as usize];
-        first.has(id).then(|| last.retained_size(node) as i64 - first.retained(id) as i64)
+        first.has(id).then(|| last.retained_size(node) as i64 - first.retained(id).unwrap_or(0) as i64)
     };
     let points = accumulation_points(last, &tree, growth_of, MIN_RETAINED_GROWTH);
     let mut suspects: Vec<Suspect> = Vec::new();
@@ -176,9 +198,9 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
         let id = last.graph.node_id[holder.0 as usize];
         let growth: Vec<GrowthPoint> = earlier
             .iter()
-            .map(|d| GrowthPoint { entries: d.entries(id), retained_size: Some(d.retained(id)) })
+            .map(|d| GrowthPoint { entries: d.entries(id), retained_size: d.retained(id) })
             .chain(std::iter::once(GrowthPoint {
-                entries: entry_count(last, holder),
+                entries: Some(entry_count(last, holder)),
                 retained_size: Some(last.retained_size(holder)),
             }))
             .collect();
@@ -188,10 +210,11 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
         suspects.push(describe(last, Some(first), &tree, holder, growth, accumulated));
     }
     if let Some(timers) = timer_suspect(earlier, last, &tree) {
-        // Growth that the timers explain is not reported again at the owner it happens to hang from.
+        // Growth that the timers explain is not reported again, at their list or at the owner they happen to
+        // hang from.
         let explained = timers.evidence.accumulated_bytes;
         suspects.retain(|s| {
-            s.evidence.accumulated_bytes - explained >= MIN_RETAINED_GROWTH as i64 || s.kind == "timers"
+            s.node != timers.node && s.evidence.accumulated_bytes - explained >= MIN_RETAINED_GROWTH as i64
         });
         suspects.push(timers);
     }
@@ -373,46 +396,51 @@ fn describe(
     let children = tree.of_node(holder);
     let child_timers =
         children.iter().filter(|&&c| matches!(class_name(last, NodeIdx(c)), "Timeout" | "Immediate")).count();
-    let (kind, reason): (&'static str, String) =
-        if class == "TimersList" || (child_timers > 0 && child_timers * 2 >= children.len()) {
-            (
-                "timers",
-                format!("{} timers (Timeout objects) hang here and were never cleared", composition.timers),
-            )
-        } else if class == "Promise" || composition.promise_reactions * 4 >= composition.objects.max(1) {
-            (
-                "promises",
-                format!(
-                    "{} promise reactions wait on a promise that never settles",
-                    composition.promise_reactions
-                ),
-            )
-        } else if listener_holder {
-            ("listeners", "the holder is an event emitter's listener list".to_owned())
-        } else if composition.detached_dom_objects * 4 >= composition.objects.max(1)
-            || share(composition.detached_dom_bytes)
-        {
-            ("detached-dom", format!("{} detached DOM objects are kept", composition.detached_dom_objects))
-        } else if share(composition.array_buffer_bytes) {
-            ("buffers", "ArrayBuffer backing stores make up most of what it retains".to_owned())
-        } else if share(composition.duplicate_string_bytes) {
-            ("duplicate-strings", "copies of identical strings make up most of what it retains".to_owned())
-        } else if last.distance(holder) == 1 {
-            ("global", "properties keep being added to the global object".to_owned())
-        } else if is_context(last, holder) || held_by_function_context(last, &trace) {
-            ("closure", "a closure's context variable keeps the growth alive".to_owned())
-        } else {
-            ("collection", format!("{} {class} whose entries keep growing", article(&class)))
-        };
+    let (kind, reason): (&'static str, String) = if class == "TimersList"
+        || (child_timers > 0 && child_timers * 2 >= children.len())
+    {
+        (
+            "timers",
+            format!("{} timers (Timeout objects) hang here and were never cleared", composition.timers),
+        )
+    } else if class == "Promise" || composition.promise_reactions * 4 >= composition.objects.max(1) {
+        (
+            "promises",
+            format!(
+                "{} promise reactions wait on a promise that never settles",
+                composition.promise_reactions
+            ),
+        )
+    } else if listener_holder {
+        ("listeners", "the holder is an event emitter's listener list".to_owned())
+    } else if composition.detached_dom_objects * 4 >= composition.objects.max(1)
+        || share(composition.detached_dom_bytes)
+    {
+        ("detached-dom", format!("{} detached DOM objects are kept", composition.detached_dom_objects))
+    } else if share(composition.array_buffer_bytes) {
+        ("buffers", "ArrayBuffer backing stores make up most of what it retains".to_owned())
+    } else if share(composition.duplicate_string_bytes) {
+        ("duplicate-strings", "copies of identical strings make up most of what it retains".to_owned())
+    } else if last.distance(holder) == 1 {
+        ("global", "properties keep being added to the global object".to_owned())
+    } else if is_context(last, holder) || held_by_function_context(last, &trace) {
+        ("closure", "a closure's context variable keeps the growth alive".to_owned())
+    } else if growth.last().map(GrowthPoint::count) > growth.first().map(GrowthPoint::count) {
+        ("collection", format!("{} {class} whose entries keep growing", article(&class)))
+    } else {
+        // Its own entries do not grow: the new objects hang below it through several of them (an array
+        // and a map sharing their elements, say), and it is the nearest object that owns them all.
+        ("collection", format!("new objects accumulate below this {class}, shared by several of its entries"))
+    };
     if is_context(last, holder) {
         if let Some(step) = largest_variable(last, tree, holder) {
             trace.push(step);
         }
     }
-    let first = growth.first().copied().unwrap_or(GrowthPoint { entries: 0, retained_size: None });
+    let first = growth.first().copied().unwrap_or(GrowthPoint { entries: None, retained_size: None });
     let last_point = growth.last().copied().unwrap_or(first);
     let retained_growth = last_point.bytes() as i64 - first.bytes() as i64;
-    let entries_growth = i64::from(last_point.entries) - i64::from(first.entries);
+    let entries_growth = i64::from(last_point.count()) - i64::from(first.count());
     let owner_path = path_text(&trace);
     let name = trace.last().map_or(class.clone(), |s| s.edge.clone());
     let title = title(kind, &class, &name, &growth, retained_growth);
@@ -469,8 +497,8 @@ fn largest_variable(last: &HeapSnapshot, tree: &DominatorChildren, context: Node
 }
 
 fn title(kind: &str, class: &str, name: &str, growth: &[GrowthPoint], retained_growth: i64) -> String {
-    use crate::units::{format_bytes, format_count};
-    let entries: Vec<String> = growth.iter().map(|g| format_count(u64::from(g.entries))).collect();
+    use crate::units::format_bytes;
+    let entries = growth_text(growth).0;
     let bytes = format_bytes(retained_growth.max(0) as f64);
     match kind {
         "timers" => format!("Timers never cleared pile up in `{name}` ({class}): +{bytes} retained"),
@@ -478,24 +506,23 @@ fn title(kind: &str, class: &str, name: &str, growth: &[GrowthPoint], retained_g
             format!("A promise that never settles (`{name}`) collects reactions: +{bytes} retained")
         }
         "listeners" => {
-            format!("Listeners accumulate on `{name}`: {} entries, +{bytes} retained", entries.join(" → "))
+            format!("Listeners accumulate on `{name}`: {entries} entries, +{bytes} retained")
         }
         "detached-dom" => format!("`{name}` ({class}) keeps detached DOM trees: +{bytes} retained"),
         "buffers" => format!("`{name}` ({class}) keeps Buffers / ArrayBuffers: +{bytes} retained"),
         "duplicate-strings" => {
             format!("`{name}` ({class}) keeps copies of the same strings: +{bytes} retained")
         }
-        "global" => format!(
-            "The global object keeps getting new properties: {} entries, +{bytes} retained",
-            entries.join(" → ")
-        ),
+        "global" => {
+            format!("The global object keeps getting new properties: {entries} entries, +{bytes} retained")
+        }
         "closure" => format!("A closure context keeps `{name}` growing: +{bytes} retained"),
         "large-retainer" => format!(
             "`{name}` ({class}) holds {} of the heap",
             format_bytes(growth.last().map_or(0, GrowthPoint::bytes) as f64)
         ),
-        _ if growth.last().map(|g| g.entries) > growth.first().map(|g| g.entries) => {
-            format!("{class} `{name}` keeps growing: {} entries, +{bytes} retained", entries.join(" → "))
+        _ if growth.last().map(GrowthPoint::count) > growth.first().map(GrowthPoint::count) => {
+            format!("{class} `{name}` keeps growing: {entries} entries, +{bytes} retained")
         }
         _ => format!("{class} `{name}` retains more and more: +{bytes}"),
     }
@@ -510,7 +537,7 @@ fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
         .into_iter()
         .map(|(holder, accumulated)| {
             let point = GrowthPoint {
-                entries: entry_count(last, holder),
+                entries: Some(entry_count(last, holder)),
                 retained_size: Some(last.retained_size(holder)),
             };
             let mut s = describe(last, None, &tree, holder, vec![point], accumulated);
@@ -584,7 +611,7 @@ fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildr
         .map_or(*timers.first()?, |(list, _)| list);
     let growth: Vec<GrowthPoint> = counts
         .iter()
-        .map(|&c| GrowthPoint { entries: u32::try_from(c).unwrap_or(u32::MAX), retained_size: None })
+        .map(|&c| GrowthPoint { entries: Some(u32::try_from(c).unwrap_or(u32::MAX)), retained_size: None })
         .collect();
     let mut suspect = describe(last, earlier.first(), tree, holder, growth, retained as i64);
     if let Some(point) = suspect.growth.last_mut() {

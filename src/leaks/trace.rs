@@ -31,6 +31,10 @@ pub struct TraceStep {
     pub name: String,
     /// Whether the edge leaves one of the synthetic root groups (`(GC roots)`, `(Stack roots)`, …).
     pub from_synthetic: bool,
+    /// Steps just like this one (same edge and class) left out before it: a long linked list is kept as
+    /// its first two steps and its last.
+    #[serde(default)]
+    pub elided: u32,
 }
 
 /// The edges from the root to `node` along its owners; `None` when `node` is unreachable.
@@ -101,10 +105,31 @@ fn edge_between(snapshot: &HeapSnapshot, from: NodeIdx, to: NodeIdx) -> Option<V
     None
 }
 
-/// The owner path of `node` as steps (empty when unreachable).
+/// The owner path of `node` as steps (empty when unreachable), a long run of like steps shortened (see
+/// [`TraceStep::elided`]).
 pub fn owner_trace(snapshot: &HeapSnapshot, node: NodeIdx) -> Vec<TraceStep> {
     let edges = owner_edges(snapshot, node).unwrap_or_default();
-    edges.iter().map(|&e| step(snapshot, e)).collect()
+    shorten_runs(edges.iter().map(|&e| step(snapshot, e)).collect())
+}
+
+/// Runs of more than three steps with the same edge and class keep their first two and their last.
+fn shorten_runs(steps: Vec<TraceStep>) -> Vec<TraceStep> {
+    let like = |a: &TraceStep, b: &TraceStep| a.edge == b.edge && a.class_name == b.class_name;
+    let mut out: Vec<TraceStep> = Vec::with_capacity(steps.len());
+    let mut i = 0;
+    while i < steps.len() {
+        let run = steps[i..].iter().take_while(|s| like(s, &steps[i])).count();
+        if run > 3 {
+            out.extend_from_slice(&steps[i..i + 2]);
+            let mut last = steps[i + run - 1].clone();
+            last.elided = (run - 3) as u32;
+            out.push(last);
+        } else {
+            out.extend_from_slice(&steps[i..i + run]);
+        }
+        i += run;
+    }
+    out
 }
 
 /// Characters of an object's name kept in a trace step.
@@ -120,6 +145,7 @@ pub fn step(snapshot: &HeapSnapshot, edge: EdgeIdx) -> TraceStep {
     TraceStep {
         name: name.chars().take(MAX_NAME_CHARS).collect(),
         from_synthetic: u16::from(graph.node_type[from]) == snapshot.kinds.node.synthetic,
+        elided: 0,
         id: graph.node_id[to.0 as usize],
         node: to,
         edge: edge_name(graph, &snapshot.kinds, edge.0 as usize).into_owned(),
@@ -173,4 +199,36 @@ pub fn path_text(steps: &[TraceStep]) -> String {
     let labels: Vec<String> =
         steps.iter().enumerate().map(|(i, s)| step_label(s, i + 1 == steps.len())).collect();
     super::survivors::collapse_runs(&labels).join(" → ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shorten_runs, TraceStep};
+    use crate::snapshot::graph::NodeIdx;
+
+    fn step(edge: &str, id: u32) -> TraceStep {
+        TraceStep {
+            id,
+            node: NodeIdx(id),
+            edge: edge.into(),
+            edge_type: "property".into(),
+            class_name: "Node".into(),
+            name: String::new(),
+            from_synthetic: false,
+            elided: 0,
+        }
+    }
+
+    #[test]
+    fn a_long_run_keeps_its_first_two_steps_and_its_last() {
+        let mut steps = vec![step("head", 1)];
+        steps.extend((2..=9).map(|id| step("next", id)));
+        steps.push(step("value", 10));
+        let short = shorten_runs(steps);
+        let kept: Vec<(u32, u32)> = short.iter().map(|s| (s.id, s.elided)).collect();
+        assert_eq!(kept, [(1, 0), (2, 0), (3, 0), (9, 5), (10, 0)]);
+        // Runs of three or fewer stay whole.
+        let three = shorten_runs((1..=3).map(|id| step("next", id)).collect());
+        assert_eq!(three.len(), 3);
+    }
 }

@@ -21,7 +21,7 @@ use super::file_card::FileCard;
 use super::port::Port;
 use super::snapshot_view::{node_cells, NODE_HEADERS};
 use super::table::{more_button, on, Table};
-use crate::leaks::suspects::Suspect;
+use crate::leaks::suspects::{growth_text, Suspect};
 use crate::leaks::LeakReport;
 use crate::protocol::{Handle, Query};
 use crate::snapshot::compare::ClassDiffRow;
@@ -189,11 +189,13 @@ impl Series {
                 format_count(survivors.total_count)
             );
             append(view, el("h3", "", &title));
-            let table = Table::new(view, "clusters", &["Objects#", "Class", "Retained#", "Held by"]);
+            let table =
+                Table::new(view, "clusters", &["Roots#", "Class", "Objects#", "Retained#", "Held by"]);
             for cluster in survivors.clusters.iter().take(10) {
                 let cells = vec![
-                    super::table::number(format_count(cluster.count)),
+                    super::table::number(format_count(cluster.roots)),
                     super::table::text(cluster.class_name.clone()),
+                    super::table::number(format_count(cluster.count)),
                     super::table::number(format_bytes(cluster.retained_size as f64)),
                     super::table::text(cluster.path.clone()),
                 ];
@@ -228,18 +230,8 @@ impl Series {
                 on(&button, "click", Box::new(move || card.show_object(id)));
             }
         }
-        let growth: Vec<String> = suspect.growth.iter().map(|g| format_count(u64::from(g.entries))).collect();
-        let retained: Vec<String> = suspect
-            .growth
-            .iter()
-            .map(|g| g.retained_size.map_or_else(|| "?".to_owned(), |b| format_bytes(b as f64)))
-            .collect();
-        let facts = format!(
-            "entries {} · retained {} · {}",
-            growth.join(" → "),
-            retained.join(" → "),
-            suspect.evidence.reason
-        );
+        let (entries, retained) = growth_text(&suspect.growth);
+        let facts = format!("entries {entries} · retained {retained} · {}", suspect.evidence.reason);
         append(&item, el("p", "evidence", &facts));
     }
 
@@ -495,7 +487,7 @@ fn growth_svg(suspect: &Suspect) -> String {
     let values: Vec<f64> = suspect
         .growth
         .iter()
-        .map(|g| if known { g.retained_size.unwrap_or(0) as f64 } else { f64::from(g.entries) })
+        .map(|g| if known { g.retained_size.unwrap_or(0) as f64 } else { f64::from(g.entries.unwrap_or(0)) })
         .collect();
     let max = values.iter().copied().fold(1.0, f64::max);
     let n = values.len().max(2) as f64 - 1.0;

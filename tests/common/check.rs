@@ -285,7 +285,13 @@ pub fn check_suspects(run: &LeakRun, rule: &str, expected: &str) {
                 "kind" => suspect.kind.to_owned(),
                 "holder" => run.last_handles[suspect.node.0 as usize].clone(),
                 "class" => suspect.class_name.clone(),
-                "entries" => joined(suspect.growth.iter().map(|g| g.entries.to_string()).collect()),
+                "entries" => joined(
+                    suspect
+                        .growth
+                        .iter()
+                        .map(|g| g.entries.map_or_else(|| "?".to_owned(), |e| e.to_string()))
+                        .collect(),
+                ),
                 "growth" => joined(
                     suspect
                         .growth

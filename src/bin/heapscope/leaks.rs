@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use heapscope::leaks::survivors::Cluster;
-use heapscope::leaks::suspects::Suspect;
+use heapscope::leaks::suspects::{growth_text, Suspect};
 use heapscope::leaks::trace::TraceStep;
 use heapscope::leaks::{LeakReport, Series};
 use heapscope::units::format_count;
@@ -100,11 +100,8 @@ fn write_text(out: &mut dyn Write, report: &LeakReport) -> std::io::Result<()> {
     for (rank, suspect) in report.suspects.iter().enumerate() {
         writeln!(out, "#{} [{}] {}", rank + 1, suspect.kind, suspect.title)?;
         writeln!(out, "   held by: {}", suspect.owner_path)?;
-        let entries: Vec<String> =
-            suspect.growth.iter().map(|g| format_count(u64::from(g.entries))).collect();
-        let retained: Vec<String> =
-            suspect.growth.iter().map(|g| g.retained_size.map_or_else(|| "?".to_owned(), bytes)).collect();
-        writeln!(out, "   entries: {}   retained: {}", entries.join(" → "), retained.join(" → "))?;
+        let (entries, retained) = growth_text(&suspect.growth);
+        writeln!(out, "   entries: {entries}   retained: {retained}")?;
         writeln!(out, "   why: {}", suspect.evidence.reason)?;
         writeln!(out, "   trace: {}", trace_ids(&suspect.trace))?;
         writeln!(out)?;
@@ -117,11 +114,11 @@ fn write_text(out: &mut dyn Write, report: &LeakReport) -> std::io::Result<()> {
             bytes(survivors.total_shallow_size)
         )?;
         for cluster in survivors.clusters.iter().take(TEXT_CLUSTERS) {
+            let what = format!("{} × {}", format_count(cluster.roots), cluster.class_name);
             writeln!(
                 out,
-                "  {:>8} × {:<24} {:>10}  {}",
+                "  {what:<32} {:>9} objects {:>10}  {}",
                 format_count(cluster.count),
-                cluster.class_name,
                 bytes(cluster.retained_size),
                 cluster.path
             )?;
