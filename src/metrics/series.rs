@@ -104,11 +104,7 @@ impl Series {
 
     /// `name{a="1",b="2"}`, the way Prometheus writes a series.
     pub fn display_name(&self) -> String {
-        if self.labels.is_empty() {
-            return self.name.clone();
-        }
-        let labels: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-        format!("{}{{{}}}", self.name, labels.join(","))
+        series_label(&self.name, self.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     /// Sorts the samples by time (stable, so equal timestamps keep file order).
@@ -240,5 +236,15 @@ impl SeriesSet {
             s.sort_by_time();
         }
         series
+    }
+}
+/// A series' name with its labels, `name{a="1",b="2"}`, the way Prometheus writes it (just `name` without
+/// labels). The one place a series label is formatted.
+pub fn series_label<'a>(name: &str, labels: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let labels: Vec<String> = labels.into_iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+    if labels.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}{{{}}}", labels.join(","))
     }
 }

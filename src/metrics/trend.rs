@@ -164,11 +164,7 @@ pub struct SeriesTrend {
 impl SeriesTrend {
     /// `name{k="v",...}`, the way Prometheus writes a series; the report's `verdict_series` uses it.
     pub fn display_name(&self) -> String {
-        if self.labels.is_empty() {
-            return self.name.clone();
-        }
-        let labels: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-        format!("{}{{{}}}", self.name, labels.join(","))
+        super::series::series_label(&self.name, self.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 }
 
@@ -826,14 +822,7 @@ fn format_p(p: Option<f64>) -> String {
 }
 
 fn format_span(ms: f64) -> String {
-    let s = ms / 1000.0;
-    if s < 120.0 {
-        format!("{s:.1} s")
-    } else if s < 7200.0 {
-        format!("{:.1} min", s / 60.0)
-    } else {
-        format!("{:.1} h", s / 3600.0)
-    }
+    crate::units::format_duration_s(ms / 1000.0)
 }
 
 fn format_rate(per_hour: f64, unit: Unit) -> String {

@@ -124,11 +124,7 @@ fn render_text(report: &TrendReport) -> String {
         "series", "samples", "verdict", "floor start -> end", "slope/hour", "p", "to limit"
     ));
     for s in &report.series {
-        let mut name = s.name.clone();
-        if !s.labels.is_empty() {
-            let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            name = format!("{name}{{{}}}", labels.join(","));
-        }
+        let name = s.display_name();
         let floor = match (s.floor_start, s.floor_end) {
             (Some(a), Some(b)) => format!("{} -> {}", format_bytes(a), format_bytes(b)),
             _ => "-".to_string(),
