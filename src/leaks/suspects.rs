@@ -148,51 +148,18 @@ pub struct Suspect {
     pub class_name: String,
 }
 
-/// The dominator tree as child lists (CSR), built once.
-struct DominatorChildren {
-    first: Vec<u32>,
-    children: Vec<u32>,
-}
-
-impl DominatorChildren {
-    fn of(snapshot: &HeapSnapshot) -> Self {
-        let n = snapshot.n_nodes();
-        let mut first = vec![0u32; n + 1];
-        for v in 1..n {
-            first[snapshot.idom[v] as usize + 1] += 1;
-        }
-        for i in 1..=n {
-            first[i] += first[i - 1];
-        }
-        let mut fill = first.clone();
-        let mut children = vec![0u32; first[n] as usize];
-        for v in 1..n {
-            let parent = snapshot.idom[v] as usize;
-            children[fill[parent] as usize] = v as u32;
-            fill[parent] += 1;
-        }
-        DominatorChildren { first, children }
-    }
-
-    fn of_node(&self, node: NodeIdx) -> &[u32] {
-        let n = node.0 as usize;
-        &self.children[self.first[n] as usize..self.first[n + 1] as usize]
-    }
-}
-
 /// Suspects from a series: `earlier` digests (first to the one before last) and the last snapshot.
 pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> {
     if earlier.is_empty() {
         return large_retainers(last);
     }
-    let tree = DominatorChildren::of(last);
     let first = &earlier[0];
     // Growth since the first snapshot; `None` for objects that were not in it.
     let growth_of = |node: NodeIdx| -> Option<i64> {
         let id = last.graph.node_id[node.0 as usize];
         first.has(id).then(|| last.retained_size(node) as i64 - first.retained(id).unwrap_or(0) as i64)
     };
-    let points = accumulation_points(last, &tree, growth_of, MIN_RETAINED_GROWTH);
+    let points = accumulation_points(last, growth_of, MIN_RETAINED_GROWTH);
     let mut suspects: Vec<Suspect> = Vec::new();
     for (holder, accumulated) in holders(last, points) {
         let id = last.graph.node_id[holder.0 as usize];
@@ -207,9 +174,9 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
         if !grows_steadily(&growth) {
             continue;
         }
-        suspects.push(describe(last, Some(first), &tree, holder, growth, accumulated));
+        suspects.push(describe(last, Some(first), holder, growth, accumulated));
     }
-    if let Some(timers) = timer_suspect(earlier, last, &tree) {
+    if let Some(timers) = timer_suspect(earlier, last) {
         // Growth that the timers explain is not reported again, at their list or at the owner they happen to
         // hang from.
         let explained = timers.evidence.accumulated_bytes;
@@ -231,7 +198,6 @@ pub fn growth_suspects(earlier: &[Digest], last: &HeapSnapshot) -> Vec<Suspect> 
 /// of the old objects it owns; an old one its own growth.
 fn accumulation_points(
     last: &HeapSnapshot,
-    tree: &DominatorChildren,
     growth_of: impl Fn(NodeIdx) -> Option<i64>,
     min: u64,
 ) -> Vec<(NodeIdx, i64)> {
@@ -240,9 +206,9 @@ fn accumulation_points(
     let mut stack = vec![(ROOT.0, u32::MAX)];
     while let Some((node, parent)) = stack.pop() {
         order.push((node, parent));
-        for &child in tree.of_node(NodeIdx(node)) {
-            if last.retained_size(NodeIdx(child)) >= min {
-                stack.push((child, node));
+        for &child in last.dominated_nodes(NodeIdx(node)) {
+            if last.retained_size(child) >= min {
+                stack.push((child.0, node));
             }
         }
     }
@@ -318,25 +284,24 @@ fn is_context(snapshot: &HeapSnapshot, node: NodeIdx) -> bool {
 
 /// What the growth in `holder`'s dominator subtree is made of: the objects not in the `first` snapshot (all
 /// objects when there is only one snapshot).
-fn composition(
-    last: &HeapSnapshot,
-    tree: &DominatorChildren,
-    holder: NodeIdx,
-    first: Option<&Digest>,
-) -> Composition {
+fn composition(last: &HeapSnapshot, holder: NodeIdx, first: Option<&Digest>) -> Composition {
     let graph = &last.graph;
     let kinds = &last.kinds.node;
     let mut c = Composition::default();
     let mut strings: FxHashMap<(&str, u64), u64> = FxHashMap::default();
-    let mut stack = vec![holder.0];
-    while let Some(n) = stack.pop() {
+    let mut stack = vec![holder];
+    // Children go on the stack smallest first, so the walk takes the largest subtree first: when the subtree
+    // is larger than the cap, what is looked at is what holds the most.
+    let push_children =
+        |stack: &mut Vec<NodeIdx>, node| stack.extend(last.dominated_nodes(node).iter().rev());
+    while let Some(node) = stack.pop() {
         if c.objects as usize >= MAX_COMPOSITION_NODES {
             break;
         }
-        let node = NodeIdx(n);
+        let n = node.0;
         if first.is_some_and(|d| d.has(graph.node_id[n as usize])) {
             // Older than the series: not part of the growth; what it owns may be.
-            stack.extend_from_slice(tree.of_node(node));
+            push_children(&mut stack, node);
             continue;
         }
         let size = last.shallow_size(node);
@@ -370,7 +335,7 @@ fn composition(
         if t == kinds.closure {
             c.functions += 1;
         }
-        stack.extend_from_slice(tree.of_node(node));
+        push_children(&mut stack, node);
     }
     c
 }
@@ -379,13 +344,12 @@ fn composition(
 fn describe(
     last: &HeapSnapshot,
     first: Option<&Digest>,
-    tree: &DominatorChildren,
     holder: NodeIdx,
     growth: Vec<GrowthPoint>,
     accumulated: i64,
 ) -> Suspect {
     let mut trace = owner_trace(last, holder);
-    let composition = composition(last, tree, holder, first);
+    let composition = composition(last, holder, first);
     let class = class_name(last, holder).to_owned();
     let share = |bytes: u64| bytes as f64 >= COMPOSITION_SHARE * composition.bytes.max(1) as f64;
     let edge_at = |back: usize| trace.len().checked_sub(back).map(|i| trace[i].edge.as_str());
@@ -393,9 +357,9 @@ fn describe(
         || edge_at(2) == Some("_events")
         || class.contains("EventListener")
         || class.contains("EventTargetData");
-    let children = tree.of_node(holder);
+    let children = last.dominated_nodes(holder);
     let child_timers =
-        children.iter().filter(|&&c| matches!(class_name(last, NodeIdx(c)), "Timeout" | "Immediate")).count();
+        children.iter().filter(|&&c| matches!(class_name(last, c), "Timeout" | "Immediate")).count();
     let (kind, reason): (&'static str, String) = if class == "TimersList"
         || (child_timers > 0 && child_timers * 2 >= children.len())
     {
@@ -433,7 +397,7 @@ fn describe(
         ("collection", format!("new objects accumulate below this {class}, shared by several of its entries"))
     };
     if is_context(last, holder) {
-        if let Some(step) = largest_variable(last, tree, holder) {
+        if let Some(step) = largest_variable(last, holder) {
             trace.push(step);
         }
     }
@@ -485,13 +449,13 @@ fn held_by_function_context(last: &HeapSnapshot, trace: &[TraceStep]) -> bool {
 }
 
 /// The context variable through which a context retains the most.
-fn largest_variable(last: &HeapSnapshot, tree: &DominatorChildren, context: NodeIdx) -> Option<TraceStep> {
+fn largest_variable(last: &HeapSnapshot, context: NodeIdx) -> Option<TraceStep> {
     let graph = &last.graph;
-    let dominated: rustc_hash::FxHashSet<u32> = tree.of_node(context).iter().copied().collect();
+    let dominated: rustc_hash::FxHashSet<NodeIdx> = last.dominated_nodes(context).iter().copied().collect();
     graph
         .edges_of(context)
         .filter(|&e| u16::from(graph.edge_type[e as usize]) == last.kinds.edge.context)
-        .filter(|&e| dominated.contains(&graph.edge_to[e as usize].0))
+        .filter(|&e| dominated.contains(&graph.edge_to[e as usize]))
         .max_by_key(|&e| last.retained_size(graph.edge_to[e as usize]))
         .map(|e| super::trace::step(last, crate::snapshot::graph::EdgeIdx(e)))
 }
@@ -530,9 +494,8 @@ fn title(kind: &str, class: &str, name: &str, growth: &[GrowthPoint], retained_g
 
 /// One snapshot: the objects that hold a large share of the heap, where their memory accumulates.
 fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
-    let tree = DominatorChildren::of(last);
     let min = LARGE_RETAINER_BYTES.max((last.total_size() as f64 * LARGE_RETAINER_SHARE) as u64);
-    let points = accumulation_points(last, &tree, |n| Some(last.retained_size(n) as i64), min);
+    let points = accumulation_points(last, |n| Some(last.retained_size(n) as i64), min);
     let mut suspects: Vec<Suspect> = holders(last, points)
         .into_iter()
         .map(|(holder, accumulated)| {
@@ -540,7 +503,7 @@ fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
                 entries: Some(entry_count(last, holder)),
                 retained_size: Some(last.retained_size(holder)),
             };
-            let mut s = describe(last, None, &tree, holder, vec![point], accumulated);
+            let mut s = describe(last, None, holder, vec![point], accumulated);
             s.kind = "large-retainer".to_owned();
             s.evidence.reason = format!(
                 "it alone keeps {:.0}% of the heap alive (one snapshot: no growth to measure)",
@@ -564,7 +527,7 @@ fn large_retainers(last: &HeapSnapshot) -> Vec<Suspect> {
 /// every interval by at least [`MIN_TIMER_GROWTH`] overall. They live in Node's timer lists (a linked list per
 /// duration), so no collection grows; the suspect is the timer list holding most of them, and the bytes are
 /// what the timers retain (their callbacks' contexts and what those hold).
-fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildren) -> Option<Suspect> {
+fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot) -> Option<Suspect> {
     let timers: Vec<NodeIdx> = (0..last.n_nodes() as u32)
         .map(NodeIdx)
         .filter(|&n| TIMER_CLASSES.contains(&class_name(last, n)))
@@ -613,7 +576,7 @@ fn timer_suspect(earlier: &[Digest], last: &HeapSnapshot, tree: &DominatorChildr
         .iter()
         .map(|&c| GrowthPoint { entries: Some(u32::try_from(c).unwrap_or(u32::MAX)), retained_size: None })
         .collect();
-    let mut suspect = describe(last, earlier.first(), tree, holder, growth, retained as i64);
+    let mut suspect = describe(last, earlier.first(), holder, growth, retained as i64);
     if let Some(point) = suspect.growth.last_mut() {
         point.retained_size = Some(retained);
     }

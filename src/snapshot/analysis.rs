@@ -10,6 +10,8 @@
 //! 333 MB snapshot (4.8 M nodes, 13.7 M edges) is the graph plus six `u32` columns during the dominator
 //! tree.
 
+use std::sync::OnceLock;
+
 use super::classes::{classify, ClassTable};
 use super::detachedness::{propagate, Detachedness};
 use super::distance::distances;
@@ -19,6 +21,7 @@ use super::flags::{page_owned_nodes, ROOT};
 use super::graph::{HeapGraph, NodeIdx};
 use super::interfaces::{infer_and_match, InterfaceDefinition};
 use super::kinds::Kinds;
+use super::lists::NodeLists;
 use super::retained::retained_sizes;
 use super::scratch::ColumnPool;
 use super::shallow::reattribute;
@@ -69,6 +72,10 @@ pub struct HeapSnapshot {
     pub(crate) summary: ClassSummary,
     pub(crate) statistics: Statistics,
     pub(crate) total_size: u64,
+    /// The dominator tree's child lists and the Summary rows' object lists, built on first use (`lists`):
+    /// commands that never expand a node or page a class do not pay for them.
+    pub(crate) dominator_lists: OnceLock<NodeLists>,
+    pub(crate) class_lists: OnceLock<NodeLists>,
 }
 
 impl HeapSnapshot {
@@ -137,6 +144,8 @@ impl HeapSnapshot {
             summary,
             statistics,
             total_size,
+            dominator_lists: OnceLock::new(),
+            class_lists: OnceLock::new(),
         }
     }
 

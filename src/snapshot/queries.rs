@@ -10,7 +10,7 @@ use super::flags::ROOT;
 use super::graph::{EdgeIdx, NodeIdx};
 use super::names::{display_name, edge_name};
 use super::statistics::Statistics;
-use super::summary::{instances_page, largest_first_page, top_objects};
+use super::summary::top_objects;
 
 /// A page of rows out of `total`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,14 +164,15 @@ impl HeapSnapshot {
         Page::of(&matching, offset, limit, row)
     }
 
-    /// The objects of Summary row `class`, largest retained size first. Costs a scan of the class column.
+    /// The objects of Summary row `class`, largest retained size first (ties by V8 id). Costs its page once
+    /// the class index is built (on the first call, see `lists`).
     pub fn class_instances(&self, class: u32, offset: usize, limit: usize) -> Page<NodeRow> {
-        let Some(aggregate) = self.summary.rows.get(class as usize) else {
-            return Page { offset, total: 0, rows: Vec::new() };
-        };
-        let (total, page) =
-            instances_page(&self.graph, &self.classes, &self.retained, aggregate.class, offset, limit);
-        Page { offset, total, rows: page.into_iter().map(|n| self.node_row(NodeIdx(n))).collect() }
+        self.node_page(self.class_members(class), offset, limit)
+    }
+
+    /// Rows `offset..offset + limit` of `nodes` (a list a query returned, such as search results), in order.
+    pub fn node_page(&self, nodes: &[NodeIdx], offset: usize, limit: usize) -> Page<NodeRow> {
+        Page::of(nodes, offset, limit, |n| self.node_row(n))
     }
 
     /// The outgoing edges of `node`, in snapshot order.
@@ -191,6 +192,20 @@ impl HeapSnapshot {
     /// and invisible ones and the root's (its `retainingEdgesFilter`), the last edge first (the order of
     /// DevTools' retainer index). Costs a pass over the node's retainers, whatever the page.
     pub fn retainers(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<EdgeRow> {
+        let shown = self.shown_retainers(node);
+        Page::of(&shown, offset, limit, |(edge, owner)| self.edge_row(edge, owner))
+    }
+
+    /// The Retainers of [`Self::retainers`] nearest to a GC root first (by the retainer's distance, ties
+    /// in DevTools' order), as DevTools' retainer tree opens: its first row leads along a shortest path.
+    pub fn retainers_by_distance(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<EdgeRow> {
+        let mut shown = self.shown_retainers(node);
+        // Unreachable retainers (distance -5) go last, not first.
+        shown.sort_by_key(|&(_, owner)| u32::try_from(self.distance(owner)).unwrap_or(u32::MAX));
+        Page::of(&shown, offset, limit, |(edge, owner)| self.edge_row(edge, owner))
+    }
+
+    fn shown_retainers(&self, node: NodeIdx) -> Vec<(EdgeIdx, NodeIdx)> {
         let edge_kinds = &self.kinds.edge;
         let mut shown: Vec<(EdgeIdx, NodeIdx)> = self
             .graph
@@ -201,7 +216,7 @@ impl HeapSnapshot {
             })
             .collect();
         shown.reverse();
-        Page::of(&shown, offset, limit, |(edge, owner)| self.edge_row(edge, owner))
+        shown
     }
 
     /// The dominators of `node`, from `node` itself up to the root.
@@ -215,13 +230,10 @@ impl HeapSnapshot {
         Page::of(&chain, offset, limit, |n| self.node_row(NodeIdx(n)))
     }
 
-    /// The nodes `node` immediately dominates, largest retained size first. Costs a scan of the dominator
-    /// column (no children index is kept, to save memory).
+    /// The nodes `node` immediately dominates, largest retained size first (ties by V8 id). Costs its page
+    /// once the dominator tree's index is built (on the first call, see `lists`).
     pub fn dominator_children(&self, node: NodeIdx, offset: usize, limit: usize) -> Page<NodeRow> {
-        let children: Vec<u32> =
-            (0..self.n_nodes() as u32).filter(|&n| self.idom[n as usize] == node.0 && n != node.0).collect();
-        let (total, page) = largest_first_page(children, &self.retained, &self.graph.node_id, offset, limit);
-        Page { offset, total, rows: page.into_iter().map(|n| self.node_row(NodeIdx(n))).collect() }
+        self.node_page(self.dominated_nodes(node), offset, limit)
     }
 }
 

@@ -1,6 +1,6 @@
 //! DevTools' Summary view: per class, the number of objects, their shallow and retained sizes and the
-//! smallest distance; pages of a class's objects (or of any node list), largest retained size first; the
-//! largest objects overall. Nodes whose shallow size is 0 are left out, as in DevTools.
+//! smallest distance; the largest objects overall. Nodes whose shallow size is 0 are left out, as in
+//! DevTools. (A class's objects are listed by `lists`.)
 //!
 //! A class's retained size counts an object only when no dominator-tree ancestor of the same class was
 //! counted (its size is already inside that ancestor's). Rows are published under DevTools' public keys;
@@ -176,52 +176,6 @@ pub fn class_retained_sizes(
     class_retained
 }
 
-/// The nodes of Summary row class `class` (shallow size not 0), largest retained size first (ties by node
-/// index), rows `offset..offset + limit` of them. A scan of the class column plus a partial sort: memory stays
-/// flat however many pages are asked for.
-pub fn instances_page(
-    graph: &HeapGraph,
-    classes: &ClassTable,
-    retained: &[u64],
-    class: u32,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<u32>) {
-    let members: Vec<u32> = (0..graph.n_nodes() as u32)
-        .filter(|&n| classes.node_class[n as usize] == class && graph.self_size(NodeIdx(n)) != 0)
-        .collect();
-    largest_first_page(members, retained, &graph.node_id, offset, limit)
-}
-
-/// Rows `offset..offset + limit` of `nodes` ordered by retained size, largest first, ties by V8 id (DevTools'
-/// order for a class's objects sorted by retained size) and then by node index, with the total: a selection,
-/// then a sort of the page only.
-pub fn largest_first_page(
-    mut nodes: Vec<u32>,
-    retained: &[u64],
-    node_id: &[u32],
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<u32>) {
-    let total = nodes.len();
-    let start = offset.min(total);
-    let end = start.saturating_add(limit).min(total);
-    let order = |a: &u32, b: &u32| {
-        let (a, b) = (*a as usize, *b as usize);
-        retained[b].cmp(&retained[a]).then(node_id[a].cmp(&node_id[b])).then(a.cmp(&b))
-    };
-    if end < total {
-        nodes.select_nth_unstable_by(end, order);
-        nodes.truncate(end);
-    }
-    if start > 0 && start < nodes.len() {
-        nodes.select_nth_unstable_by(start, order);
-    }
-    let mut page = nodes.split_off(start);
-    page.sort_unstable_by(order);
-    (total, page)
-}
-
 /// The `n` nodes with the largest retained sizes, the root excluded, largest first (ties by node index).
 pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
     let mut best: Vec<u32> = Vec::with_capacity(n.min(retained.len()) + 1);
@@ -251,22 +205,6 @@ pub fn top_objects(retained: &[u64], n: usize) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pages_are_slices_of_the_full_order_with_ties_by_id() {
-        let retained: Vec<u64> = (0..50u64).map(|n| (n * 7919) % 13).collect();
-        // Ids run against the node order, so a tie broken by index would come out the other way round.
-        let node_id: Vec<u32> = (0..50u32).map(|n| 1000 - 2 * n).collect();
-        let mut full: Vec<u32> = (0..50).collect();
-        full.sort_by(|&a, &b| retained[b as usize].cmp(&retained[a as usize]).then(b.cmp(&a)));
-        for (offset, limit) in [(0, 10), (7, 5), (45, 10), (50, 3), (0, 100)] {
-            let (total, page) =
-                largest_first_page((0..50).rev().collect(), &retained, &node_id, offset, limit);
-            assert_eq!(total, 50);
-            let end = (offset + limit).min(50);
-            assert_eq!(page, full[offset.min(50)..end], "offset {offset}, limit {limit}");
-        }
-    }
 
     #[test]
     fn top_objects_skip_the_root_and_break_ties_by_index() {
