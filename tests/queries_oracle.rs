@@ -10,7 +10,9 @@
 //! and each class's count; `NAME.dominators.devtools.json.gz` the immediate dominator of every node,
 //! `NAME.retained.devtools.json.gz` every node's retained size and distance and `NAME.names.devtools.json.gz`
 //! every node's class name (by node ordinal). heapscope's `retainers`, `edges`, `class_instances`,
-//! `immediate_dominator` and `node_row` must give the same.
+//! `immediate_dominator` and `node_row` must give the same; `dominator_children` must list, for every node,
+//! the nodes DevTools says it dominates in DevTools' order (retained size, then id), and every class's pages
+//! must add up to its Summary row.
 
 use std::fs::File;
 use std::path::Path;
@@ -44,6 +46,8 @@ fn check_snapshot(snapshot_name: &str) {
     check_lists(&snapshot, snapshot_name);
     check_instances(&snapshot, snapshot_name);
     check_every_node(&snapshot, snapshot_name);
+    check_dominator_children(&snapshot, snapshot_name);
+    check_class_pages(&snapshot, snapshot_name);
 }
 
 #[test]
@@ -162,4 +166,72 @@ fn check_every_node(snapshot: &HeapSnapshot, snapshot_name: &str) {
         snapshot.n_nodes(),
         &differing[..differing.len().min(10)]
     );
+}
+
+/// Every node's dominator-tree children against DevTools' dominators, sorted as DevTools sorts by retained
+/// size (ties by id); pages of the node with the most children add up to the whole list.
+fn check_dominator_children(snapshot: &HeapSnapshot, snapshot_name: &str) {
+    let dominators = oracle(snapshot_name, "dominators");
+    let retained = oracle(snapshot_name, "retained");
+    let dominators = dominators["dominators"].as_array().expect("dominators");
+    let sizes: Vec<u64> = retained["retained"]
+        .as_array()
+        .expect("retained sizes")
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    let ids = &snapshot.graph.node_id;
+    let mut expected: Vec<Vec<u32>> = vec![Vec::new(); snapshot.n_nodes()];
+    for (node, dominator) in dominators.iter().enumerate().skip(1) {
+        expected[dominator.as_u64().expect("dominator") as usize].push(node as u32);
+    }
+    let mut differing = Vec::new();
+    for (parent, children) in expected.iter_mut().enumerate() {
+        children.sort_by_key(|&n| (std::cmp::Reverse(sizes[n as usize]), ids[n as usize], n));
+        let ours: Vec<u32> = snapshot.dominated_nodes(NodeIdx(parent as u32)).iter().map(|n| n.0).collect();
+        if &ours != children {
+            differing.push(format!("node {parent}: DevTools {children:?}, heapscope {ours:?}"));
+        }
+    }
+    assert!(
+        differing.is_empty(),
+        "{snapshot_name}: {} nodes' dominator children differ, first: {:?}",
+        differing.len(),
+        &differing[..differing.len().min(3)]
+    );
+
+    let widest = (0..expected.len()).max_by_key(|&n| expected[n].len()).expect("nodes");
+    let mut paged = Vec::new();
+    for offset in (0..expected[widest].len() + 10).step_by(10) {
+        let page = snapshot.dominator_children(NodeIdx(widest as u32), offset, 10);
+        assert_eq!(page.total, expected[widest].len());
+        paged.extend(page.rows.iter().map(|row| row.node.0));
+    }
+    assert_eq!(paged, expected[widest], "{snapshot_name}: pages of node {widest}'s children");
+}
+
+/// Every Summary row's objects, paged: as many as the row counts, of its class, their shallow sizes adding
+/// up to the row's, largest retained size first (ties by id), each object in one row only.
+fn check_class_pages(snapshot: &HeapSnapshot, snapshot_name: &str) {
+    let mut seen = vec![false; snapshot.n_nodes()];
+    for row in snapshot.classes_page(0, usize::MAX).rows {
+        let mut objects = Vec::new();
+        for offset in (0..row.count as usize + 50).step_by(50) {
+            let page = snapshot.class_instances(row.class, offset, 50);
+            assert_eq!(page.total as u64, row.count, "{snapshot_name} {}: total", row.key);
+            objects.extend(page.rows);
+        }
+        assert_eq!(objects.len() as u64, row.count, "{snapshot_name} {}: objects", row.key);
+        assert_eq!(objects.iter().map(|o| o.self_size).sum::<u64>(), row.shallow_size, "{}", row.key);
+        for object in &objects {
+            assert_eq!(object.class_name, row.name, "{snapshot_name}: @{} in {}", object.id, row.key);
+            assert!(!std::mem::replace(&mut seen[object.node.0 as usize], true), "@{} twice", object.id);
+        }
+        assert!(
+            objects.windows(2).all(|w| (std::cmp::Reverse(w[0].retained_size), w[0].id)
+                <= (std::cmp::Reverse(w[1].retained_size), w[1].id)),
+            "{snapshot_name} {}: objects out of order",
+            row.key
+        );
+    }
 }

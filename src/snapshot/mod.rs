@@ -3,8 +3,9 @@
 //! Analyses, in the order `analysis` runs them: `detachedness` (DOM state), `flags` (page-owned nodes),
 //! `essential` (edges that count for dominators), `shallow` (size reattribution), `dominators`, `retained`,
 //! `distance`, `interfaces` and `classes` (class names, with `names`), `summary`, `statistics`. Queries:
-//! `queries` and `paths`, over the node lists of `lists` (built on first use), and `search`. Across snapshots: `compare` (DevTools' Comparison). Helpers: `kinds` (type codes), `ephemeron` (WeakMap edges), `jsstr` (JavaScript
-//! string rules), `bitset`.
+//! `queries` and `paths`, over the node lists of `lists` (built on first use), and `search`. Across
+//! snapshots: `compare` (DevTools' Comparison). Helpers: `kinds` (type codes), `ephemeron` (WeakMap
+//! edges), `jsstr` (JavaScript string rules), `bitset`.
 
 pub mod analysis;
 pub mod bitset;
