@@ -229,7 +229,7 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
     use Verdict::{Growing as G, InsufficientData as I, Leak as L, Stable as S};
     &[
         ("flat-default", [S, S, S, S, S]),
-        ("leak-map-slow", [L, L, L, I, G]),
+        ("leak-map-slow", [I, L, L, I, G]),
         ("cache-fill-60s", [S, S, S, I, I]),
         ("leak-closures-slow", [G, L, L, S, S]),
         ("flat-big-heap", [S, S, S, S, S]),
@@ -240,7 +240,7 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("leak-strings-slow", [I, G, G, I, I]),
         ("bursty-flat", [S, S, S, S, S]),
         ("buffers-leak", [L, L, S, L, L]),
-        ("oom-small-heap", [G, L, L, L, L]),
+        ("oom-small-heap", [I, L, L, L, L]),
         ("cache-fill-90s-big", [S, S, S, I, I]),
         ("leak-map-semi-1", [S, L, L, L, L]),
         ("flat-old-64", [S, S, S, S, I]),
@@ -253,13 +253,13 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("cache-fill-30s-small", [S, S, S, S, S]),
         ("leak-strings-long", [I, L, L, L, L]),
         ("fresh-leak-listeners-semi-8", [L, L, L, L, L]),
-        ("fresh-flat-low-rate", [I, S, S, S, S]),
-        ("fresh-cache-fill-45s", [I, S, S, S, S]),
-        ("fresh-leak-closures-fast", [I, L, L, L, L]),
+        ("fresh-flat-low-rate", [S, S, S, S, S]),
+        ("fresh-cache-fill-45s", [S, S, S, S, S]),
+        ("fresh-leak-closures-fast", [L, L, L, L, L]),
         ("fresh-step-at-100s", [G, S, S, S, S]),
-        ("fresh-buffers-leak-slow", [L, L, S, L, S]),
-        ("fresh-bursty-flat-nvp", [I, S, S, S, S]),
-        ("fresh-leak-map-old-96", [S, L, L, L, L]),
+        ("fresh-buffers-leak-slow", [L, L, S, L, L]),
+        ("fresh-bursty-flat-nvp", [S, S, S, S, S]),
+        ("fresh-leak-map-old-96", [L, L, L, L, L]),
     ]
 };
 
@@ -336,12 +336,11 @@ fn flips(a: Verdict, b: Verdict) -> bool {
 /// (wrongly) but as a leak over two thirds; heap statistics thinned to 15 s or cut keep too few major GCs to
 /// see a slow leak beyond their noise. (memoryUsage thinned to 15 s loses its GC drops too, but a heap
 /// without drops sampled that coarsely is `insufficient data`, not a flip.)
-const KNOWN_FLIPS: [&str; 7] = [
+const KNOWN_FLIPS: [&str; 6] = [
     "oom-small-heap trace-gc first two thirds",
     "cache-fill-90s-big memoryUsage first two thirds",
     "cache-fill-90s-big heap stats first two thirds",
     "cache-fill-90s-big trace-gc first two thirds",
-    "fresh-leak-map-old-96 memoryUsage first two thirds",
     "fresh-leak-listeners-semi-8 heap stats 15 s",
     "fresh-leak-map-old-96 heap stats first two thirds",
 ];

@@ -5,14 +5,16 @@
 //   query_range.json.gz   the memory metrics of the scrapes as Prometheus' /api/v1/query_range answers them
 //                         (step 15 s, each evaluation takes the latest scrape at or before it)
 //   run.json              the run's program, parameters, flags, truth, node version, exit status
-// Usage: node run.js <run name> [fixtures dir]
+// Usage: node run.js <run name> [fixtures dir]   ($SOAK_RUNS: the manifest, runs.json by default)
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { spawn } = require('node:child_process');
 
-const runs = JSON.parse(fs.readFileSync(path.join(__dirname, 'runs.json'), 'utf8'));
+// $SOAK_RUNS names another manifest (runs recorded apart, say, before they join runs.json).
+const manifest = process.env.SOAK_RUNS || path.join(__dirname, 'runs.json');
+const runs = JSON.parse(fs.readFileSync(manifest, 'utf8'));
 const name = process.argv[2];
 const run = runs.find((r) => r.name === name);
 if (!run) throw new Error(`no run ${name} in runs.json`);

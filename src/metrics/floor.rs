@@ -120,8 +120,14 @@ pub fn floor(series: &Series, old_generation: Option<&Series>, gc_events: &[GcEv
             return make(FloorSource::OldGeneration, cycle_floors(old, &drops), samples(old));
         }
     }
-    let drops = big_drops(&series.values);
     let is_heap = series.role == Some(Role::HeapUsed);
+    let mut drops = big_drops(&series.values);
+    if is_heap {
+        let by_lows = drops_in_lows(&series.values);
+        if by_lows.len() > drops.len() {
+            drops = by_lows;
+        }
+    }
     if drops.len() >= 2 || (is_heap && !drops.is_empty()) {
         let floor = cycle_floors(series, &drops);
         // A heap's floor is only known after GCs; other quantities fall back to windows.
@@ -237,6 +243,40 @@ fn big_drops(v: &[f64]) -> Vec<usize> {
             drop >= threshold && rebound < 0.5 * drop
         })
         .collect()
+}
+
+/// Major GCs in a finely sampled heap whose sawtooth hides them: the heap just after each scavenge (the
+/// local minima) only climbs between major GCs, with promotion, so its falls are major GCs, however large
+/// the scavenges' own drops in the raw samples (a young generation that fills 4 MB a second hides a major GC
+/// that frees 10 MB from [`big_drops`]). The falls of the lows that count are those above the widest gap
+/// (a ratio of two at least) in their sizes, above 2% of the lows' median level and 256 KiB (a low sampled a
+/// moment later after its scavenge sits a little above the next), and they must leave three lows a cycle on
+/// average: lows of noise, or of a sawtooth sampled too coarsely to resolve its scavenges, fall by every
+/// amount. Returns the raw index of the low after each fall.
+fn drops_in_lows(v: &[f64]) -> Vec<usize> {
+    let lows: Vec<usize> =
+        (1..v.len().saturating_sub(1)).filter(|&i| v[i] < v[i - 1] && v[i] <= v[i + 1]).collect();
+    let levels: Vec<f64> = lows.iter().map(|&i| v[i]).collect();
+    let smallest_fall = (0.02 * quantile(&levels, 0.5).unwrap_or(0.0)).max(256.0 * 1024.0);
+    let fall = |w: &[usize]| v[w[0]] - v[w[1]];
+    let mut falls: Vec<f64> = lows.windows(2).map(fall).filter(|&f| f > 0.0).collect();
+    falls.sort_by(|a, b| b.total_cmp(a));
+    falls.push(0.0);
+    // The widest gap: the largest ratio of a fall to the next smaller one.
+    let Some(threshold) = falls
+        .windows(2)
+        .filter(|w| w[0] >= smallest_fall)
+        .max_by(|a, b| (a[0] * b[1]).total_cmp(&(b[0] * a[1])))
+        .filter(|w| w[0] >= 2.0 * w[1])
+        .map(|w| w[0])
+    else {
+        return Vec::new();
+    };
+    let drops: Vec<usize> = lows.windows(2).filter(|w| fall(w) >= threshold).map(|w| w[1]).collect();
+    if lows.len() < 3 * (drops.len() + 1) {
+        return Vec::new();
+    }
+    drops
 }
 
 /// Drops of a series that only grows between major GCs (the old generation): each fall of more than 2% of

@@ -25,6 +25,7 @@ pub mod floor;
 mod grafana_csv;
 mod heap_statistics;
 mod memory_usage;
+pub mod noisy;
 mod prom_query_range;
 mod prometheus;
 mod records;

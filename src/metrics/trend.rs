@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use super::floor;
 pub use super::floor::FloorSource;
+use super::noisy;
 use super::series::{GcEvent, GcKind, Histogram, Role, Series, TimeBase, Unit};
 use super::stats::{mann_kendall, quantile, theil_sen};
 use super::{MetricsFile, Warning};
@@ -512,6 +513,15 @@ fn cycle_verdict(
     let first_last = format!("{} → {}", value(envelope[0]), value(envelope[n - 1]));
     // Noisy floors (a sample seconds after the GC) need one more rise beyond the noise.
     let needed_ups = if exact { 2 } else { 3 };
+    // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) are judged by what their
+    // noise could hide (see `noisy`): each point sits up to `noise` above the true floor.
+    let is_noisy = source == FloorSource::GcCycles || (source == FloorSource::OldGeneration && !exact);
+    // The most a noisy floor can have grown, at the test's confidence, is below a material growth of the
+    // run (10% of its level), or it could hide one.
+    let could_hide_growth = || {
+        noisy::growth_upper_bound(points, noise, options.alpha)
+            .is_none_or(|bound| bound >= (options.min_growth_fraction * base).max(options.min_growth_bytes))
+    };
     if !material {
         if (ups >= needed_ups && 2 * ups >= n - 1) || trending {
             let reason = format!(
@@ -526,6 +536,7 @@ fn cycle_verdict(
         if source == FloorSource::GcCycles
             && tolerance > smallest_material
             && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0)
+            && could_hide_growth()
         {
             let reason = format!(
                 "floor ({what}) moved {first_last} ({pct:+.1}%) over {n} GC cycles, within these samples' noise \
@@ -557,8 +568,10 @@ fn cycle_verdict(
     // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) whose lowest point rose
     // from each third of the run to the next have not held, whatever their noise: the lower envelope over
     // windows of several GC cycles climbs.
-    let thirds = if source == FloorSource::GcCycles || (source == FloorSource::OldGeneration && !exact) {
-        rises_every_third(points)
+    let thirds = if is_noisy && n >= THIRDS_MIN_POINTS {
+        // Drops in sampled heap: the young generation's fill at the sample is anywhere up to the noise.
+        let width = (source == FloorSource::GcCycles).then_some(noise);
+        noisy::rises_every_third(points, width, options.alpha)
     } else {
         None
     };
@@ -566,7 +579,10 @@ fn cycle_verdict(
         thirds.is_none() && n - 1 - held_from >= 2 && points[n - 1].0 - points[held_from].0 >= 0.25 * span;
     if held && held_from == 0 {
         // Noisy floors that still lean upwards cannot be called flat.
-        if !exact && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0) {
+        if !exact
+            && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0)
+            && (source != FloorSource::GcCycles || could_hide_growth())
+        {
             let reason = format!(
                 "floor ({what}) moved {first_last} ({pct:+.0}%) over {n} GC cycles, within these samples' noise \
                  ({}): too coarse to tell a slow leak",
@@ -604,6 +620,19 @@ fn cycle_verdict(
         );
         return (Verdict::Stable, reason);
     }
+    // A noisy floor that is flat before and after one shift (see `noisy::level_shift`) cannot be told from a
+    // leak's start: its post-GC levels are as noisy as its floor, so they cannot show the jump either.
+    if let Some((_, to, rise)) = noisy::level_shift(points, total, noise, options.alpha).filter(|_| is_noisy)
+    {
+        let reason = format!(
+            "floor ({what}) rose {first_last} in one shift of {} at {} in, flat before and after within these \
+             samples' noise ({}) over {n} GC cycles: a step or a leak's start",
+            value(rise),
+            format_span(to - series.t_ms.first().copied().unwrap_or(to)),
+            value(noise)
+        );
+        return (Verdict::Growing, reason);
+    }
     if let Some(lows) =
         thirds.filter(|_| largest < 0.75 * total && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0))
     {
@@ -637,31 +666,6 @@ fn cycle_verdict(
 
 /// Fewest floor points for the every-third rule (two per third, but for one).
 const THIRDS_MIN_POINTS: usize = 5;
-/// In the every-third rule, the rise into the last third must be at least this share of the rise before it
-/// (a quarter of the rate, as in [`stopped_growing`]): a floor that slowed down more than that filled up.
-const THIRDS_SLOWEST: f64 = 0.25;
-
-/// The lowest floor point in each third of the floor's span, when each is higher than the one before by
-/// more than 1% of the first (so that noise of a few KB does not count), every third has a point, and the
-/// last rise came at a quarter of the rate of the one before at least ([`THIRDS_SLOWEST`]): the lower
-/// envelope over windows of several GC cycles, rising throughout the run.
-fn rises_every_third(points: &[(f64, f64)]) -> Option<[f64; 3]> {
-    if points.len() < THIRDS_MIN_POINTS {
-        return None;
-    }
-    let (first, last) = (points[0].0, points[points.len() - 1].0);
-    let third = (last - first) / 3.0;
-    let mut lows = [f64::INFINITY; 3];
-    for &(t, v) in points {
-        let k = (((t - first) / third) as usize).min(2);
-        lows[k] = lows[k].min(v);
-    }
-    let margin = 0.01 * lows[0].abs();
-    let rising = lows[1] - lows[0] > margin && lows[2] - lows[1] > margin;
-    let still_rising = lows[2] - lows[1] >= THIRDS_SLOWEST * (lows[1] - lows[0]);
-    (lows.iter().all(|v| v.is_finite()) && rising && still_rising).then_some(lows)
-}
-
 /// A one-time step: most of the floor's growth (half at least) came between two floor points, and there the
 /// post-GC levels made one jump, over one or two intervals, of about that rise (three quarters to five
 /// quarters of it) that beats their median climb over as many intervals by half the rise. Returns the jump's
@@ -726,7 +730,17 @@ fn window_verdict(
             return (Verdict::Stable, reason);
         }
     }
-    if let Some((at, held_ms)) = stopped_growing(t_h, fv).filter(|_| material) {
+    // A window's minimum that a later window undercuts was a moment of the sawtooth, not the floor (Buffers
+    // freed at a major GC, sampled every 15 s): whether the floor held is read from the lower envelope.
+    // (A heap whose GC drops were not found has no such sawtooth to rely on: its windows' minima are read as
+    // they are.)
+    let mut envelope = fv.to_vec();
+    if series.role != Some(Role::HeapUsed) {
+        for i in (0..n.saturating_sub(1)).rev() {
+            envelope[i] = envelope[i].min(envelope[i + 1]);
+        }
+    }
+    if let Some((at, held_ms)) = stopped_growing(t_h, &envelope).filter(|_| material) {
         let reason = format!(
             "floor ({what}) rose to {} by {} in, then held for {}: a plateau, not a leak",
             format_level(fv[at], series.unit),
