@@ -152,16 +152,18 @@ fn time_to_limit_follows_the_floor() {
     assert!((hours - (limit / MB - 110.0) / 72.0).abs() < 0.2, "{hours}");
 }
 
-/// A sawtooth whose cycles' lowest samples sit up to `late` MB above the floor (the first sample after each
-/// major GC comes a random while after it), with a floor growing `floor_growth` MB over the series.
-fn late_sampled_sawtooth(floor_growth: f64, late: f64, noise: &mut Noise) -> Vec<f64> {
-    late_sampled(|x| floor_growth * x, late, noise)
+/// A sawtooth of `cycles` cycles whose lowest samples sit up to `late` MB above the floor (the heap after
+/// each major GC varies, or its first sample comes a random while after it), with a floor growing
+/// `floor_growth` MB over the series.
+fn late_sampled_sawtooth(cycles: usize, floor_growth: f64, late: f64, noise: &mut Noise) -> Vec<f64> {
+    late_sampled(cycles, |x| floor_growth * x, late, noise)
 }
 
 /// The same with the floor 50 MB + `growth(x)` at the fraction `x` of the series.
-fn late_sampled(growth: impl Fn(f64) -> f64, late: f64, noise: &mut Noise) -> Vec<f64> {
-    let (n, period) = (240, 30);
-    let offsets: Vec<f64> = (0..n / period).map(|_| late * (noise.next() + 1.0) / 2.0).collect();
+fn late_sampled(cycles: usize, growth: impl Fn(f64) -> f64, late: f64, noise: &mut Noise) -> Vec<f64> {
+    let period = 30;
+    let n = cycles * period;
+    let offsets: Vec<f64> = (0..cycles).map(|_| late * (noise.next() + 1.0) / 2.0).collect();
     (0..n)
         .map(|i| {
             let floor = 50.0 + growth(i as f64 / n as f64);
@@ -172,25 +174,25 @@ fn late_sampled(growth: impl Fn(f64) -> f64, late: f64, noise: &mut Noise) -> Ve
 
 #[test]
 fn slow_leak_whose_cycle_lows_are_noisier_than_each_cycle_s_growth() {
-    // 8 cycles; the floor grows 10 MB (1.25 MB a cycle), each cycle's low is up to 4 MB late: no single rise
-    // stands out of the noise, but the lowest point of each third of the run is higher than the last.
+    // The floor grows 1.25 MB a cycle, each cycle's low is up to 4 MB late, far more than the 1 MB the heap
+    // climbs between samples: no single rise stands out of the noise. Over 8 cycles the lows scatter as
+    // widely as the leak has grown, so the noise could hide it: not stable, but too coarse to tell. Over 24
+    // the lowest point of each third of the run rises beyond what the noise explains: a leak.
     for seed in [11, 12, 13] {
-        let trend = analyze_series(
-            &heap_series(late_sampled_sawtooth(10.0, 4.0, &mut Noise(seed))),
-            &[],
-            None,
-            &TrendOptions::default(),
-        );
-        assert_eq!(trend.verdict, Verdict::Leak, "seed {seed}: {}", trend.reason);
-        assert!(trend.reason.contains("every third of the run"), "seed {seed}: {}", trend.reason);
+        let analyse = |cycles: usize, growth: f64| {
+            let values = late_sampled_sawtooth(cycles, growth, 4.0, &mut Noise(seed));
+            analyze_series(&heap_series(values), &[], None, &TrendOptions::default())
+        };
+        let short = analyse(8, 10.0);
+        assert_ne!(short.verdict, Verdict::Stable, "seed {seed}: {}", short.reason);
+        let long = analyse(24, 30.0);
+        assert_eq!(long.verdict, Verdict::Leak, "seed {seed}: {}", long.reason);
+        assert!(long.reason.contains("every third of the run"), "seed {seed}: {}", long.reason);
         // The same cycles without the leak are not one.
-        let flat = analyze_series(
-            &heap_series(late_sampled_sawtooth(0.0, 4.0, &mut Noise(seed))),
-            &[],
-            None,
-            &TrendOptions::default(),
-        );
-        assert_ne!(flat.verdict, Verdict::Leak, "seed {seed}: {}", flat.reason);
+        for cycles in [8, 24] {
+            let flat = analyse(cycles, 0.0);
+            assert_ne!(flat.verdict, Verdict::Leak, "seed {seed}: {}", flat.reason);
+        }
     }
 }
 

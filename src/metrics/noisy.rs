@@ -24,6 +24,23 @@ pub fn thirds(points: &[(f64, f64)]) -> Option<[(f64, usize); 3]> {
     out.iter().all(|o| o.1 > 0).then_some(out)
 }
 
+/// How widely the points scatter above the lowest of their third: twice the median height of the others
+/// above it, which for points spread evenly up to a width is about that width (one far outlier does not
+/// count, and a step or a plateau between thirds does not widen it).
+fn scatter(points: &[(f64, f64)], lows: [f64; 3]) -> f64 {
+    let (first, last) = (points[0].0, points[points.len() - 1].0);
+    let third = ((last - first) / 3.0).max(f64::MIN_POSITIVE);
+    let mut heights: Vec<f64> =
+        points.iter().map(|&(t, v)| v - lows[(((t - first) / third) as usize).min(2)]).collect();
+    // Each third's lowest point is its own reference, not a height.
+    for _ in 0..3 {
+        if let Some(k) = heights.iter().position(|h| *h == 0.0) {
+            heights.swap_remove(k);
+        }
+    }
+    2.0 * super::stats::quantile(&heights, 0.5).unwrap_or(0.0)
+}
+
 /// How far the lowest of `k` points may sit above the true floor, at confidence `1 − alpha`.
 pub fn lowest_excess(width: f64, k: usize, alpha: f64) -> f64 {
     width * (1.0 - alpha.powf(1.0 / k.max(1) as f64))
@@ -52,17 +69,20 @@ pub fn growth_upper_bound(points: &[(f64, f64)], width: f64, alpha: f64) -> Opti
 /// A rise from each third of the run to the next: each third's lowest above the one before, and the last
 /// rise at a quarter of the first at least (a floor that slowed down more than that filled up). With a
 /// `width` (points anywhere up to it above the floor), the last third's lowest must be above the first's
-/// beyond chance (`rise_p` at most `alpha`) and each rise beyond what a lowest may sit above its floor at
-/// even odds. Without one (points that often sit on the floor itself, as the old generation's: it grows in
+/// and the middle one's beyond chance (`rise_p` at most `alpha`: a plateau or a step does not rise into
+/// the last third), and the middle one above the first by more than what a lowest may sit above its floor
+/// at even odds. Without one (points that often sit on the floor itself, as the old generation's: it grows in
 /// steps, at the scavenges that promote, so a sample after a major GC often precedes the first of them),
 /// each rise must beat 1% of the level. Returns the three lowest values.
 pub fn rises_every_third(points: &[(f64, f64)], width: Option<f64>, alpha: f64) -> Option<[f64; 3]> {
-    let [(a, ka), (b, kb), (c, kc)] = thirds(points)?;
+    let [(a, ka), (b, _), (c, kc)] = thirds(points)?;
     let (significant, beyond) = match width {
-        Some(w) => (rise_p(c - a, w, kc) <= alpha, [lowest_excess(w, ka, 0.5), lowest_excess(w, kb, 0.5)]),
-        None => (true, [0.01 * a.abs(); 2]),
+        Some(w) => {
+            (rise_p(c - a, w, kc) <= alpha && rise_p(c - b, w, kc) <= alpha, lowest_excess(w, ka, 0.5))
+        }
+        None => (c - b > 0.01 * a.abs(), 0.01 * a.abs()),
     };
-    let rising = b - a > beyond[0] && c - b > beyond[1];
+    let rising = b - a > beyond && c > b;
     let still_rising = c - b >= 0.25 * (b - a);
     (significant && rising && still_rising).then_some([a, b, c])
 }
@@ -98,6 +118,61 @@ pub fn level_shift(points: &[(f64, f64)], total: f64, width: f64, alpha: f64) ->
     shifted.then_some((points[k - 1].0, points[k].0, jump))
 }
 
+/// What a noisy floor of five points or more shows, by the bounds above.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    /// Rose from each third of the run to the next beyond chance ([`rises_every_third`]): the three lowest.
+    Leak([f64; 3]),
+    /// Flat before and after one shift ([`level_shift`]): a step, or a leak that started then.
+    Shift { at: f64, rise: f64 },
+    /// Rose into the middle third, then no further beyond chance, and the last third could hide no material
+    /// growth: a plateau. `held_from` is the time of the middle third's lowest point.
+    Plateau { held_from: f64 },
+    /// Rose beyond chance, but not in every third.
+    Rising,
+    /// No material rise, and at most `bound` hidden by the noise, under a material growth.
+    Flat { bound: f64 },
+    /// No rise beyond chance, but the noise could hide up to `bound`, a material growth.
+    TooNoisy { bound: f64 },
+}
+
+/// Reads a noisy floor: its growth is the rise of the lowest point from the first third of the run to the
+/// last (nothing after the last points corrects them, as a later low corrects an earlier one). `material`
+/// is the smallest growth that counts; `flat(level)` the most growth a `stable` floor at that level may
+/// hide. `None` under five points or with a third without any.
+pub fn read(
+    points: &[(f64, f64)],
+    width: f64,
+    alpha: f64,
+    material: f64,
+    flat: impl Fn(f64) -> f64,
+) -> Option<Reading> {
+    let [(a, ka), (b, kb), (c, kc)] = thirds(points).filter(|_| points.len() >= 5)?;
+    let rise = c - a;
+    // A stable verdict claims what the noise could hide: when the points scatter wider than the width above
+    // their thirds' lowest (lows that vary more than one sample interval's allocation: the heap after each
+    // GC itself varying), the width was underestimated and that scatter is the width, so that it cannot
+    // make the verdict confident.
+    let scatter = scatter(points, [a, b, c]);
+    let wide = width.max(scatter);
+    let bound = rise + lowest_excess(wide, ka, alpha);
+    if rise < material {
+        return Some(if bound < flat(a) { Reading::Flat { bound } } else { Reading::TooNoisy { bound } });
+    }
+    let shift = level_shift(points, rise, width, alpha);
+    if let Some((_, at, rise)) = shift {
+        return Some(Reading::Shift { at, rise });
+    }
+    if let Some(lows) = rises_every_third(points, Some(width), alpha) {
+        return Some(Reading::Leak(lows));
+    }
+    let held_from = points.iter().find(|p| p.1 == b).map_or(points[0].0, |p| p.0);
+    if rise_p(c - b, width, kc) > alpha && c - b + lowest_excess(wide, kb, alpha) < flat(b) {
+        return Some(Reading::Plateau { held_from });
+    }
+    Some(if rise_p(rise, width, kc) <= alpha { Reading::Rising } else { Reading::TooNoisy { bound } })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +206,18 @@ mod tests {
         let (before, at, jump) = level_shift(&points, 6.0, 4.0, 0.05).unwrap();
         assert_eq!((before, at), (110.0, 120.0));
         assert!((jump - 5.8).abs() < 0.5, "{jump}");
+    }
+
+    #[test]
+    fn a_reading_names_a_leak_a_plateau_and_a_flat_floor() {
+        let leak = noisy(30, |t| 20.0 + 0.04 * t);
+        assert!(matches!(read(&leak, 4.0, 0.05, 1.0, |_| 2.0), Some(Reading::Leak(_))));
+        let plateau = noisy(30, |t| 20.0 + 6.0 * (t / 100.0).min(1.0));
+        assert!(matches!(read(&plateau, 4.0, 0.05, 1.0, |_| 2.0), Some(Reading::Plateau { .. })));
+        let flat = noisy(30, |_| 20.0);
+        assert!(matches!(read(&flat, 4.0, 0.05, 1.0, |_| 2.0), Some(Reading::Flat { .. })));
+        assert!(matches!(read(&flat[..9], 4.0, 0.05, 1.0, |_| 2.0), Some(Reading::TooNoisy { .. })));
+        assert_eq!(read(&flat[..4], 4.0, 0.05, 1.0, |_| 2.0), None);
     }
 
     #[test]

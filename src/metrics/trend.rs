@@ -49,6 +49,10 @@ use super::{MetricsFile, Warning};
 /// sequence of 4 has p = 1/24) and significance also draws on the raw samples.
 const FEW_FLOOR_POINTS: usize = 8;
 const MS_PER_HOUR: f64 = 3_600_000.0;
+/// The shortest old generation without a major GC drop that a leak is called on: over its first minute a
+/// process builds its working set (a service that fills its buffers, then dies of a heap too small for
+/// them, grows like a leak).
+const MIN_LEAK_SPAN_MS: f64 = 60_000.0;
 /// A sampled heap series (no GC events) that saws without GC drops that stand out needs this many samples
 /// per floor window for the windows' minima to be near its floor: with fewer (15 s scrapes), each window's
 /// lowest sample is anywhere on the sawtooth.
@@ -431,6 +435,20 @@ fn analyze_with(
     if matches!(series.role, Some(Role::Rss | Role::HeapTotal)) && trend.verdict == Verdict::Leak {
         trend.verdict = Verdict::Growing;
     }
+    // An old generation that no major GC brought down holds the garbage scavenges promoted along with what the
+    // process keeps: over a process's first minute, while it builds its working set, its growth is not yet
+    // a leak.
+    if trend.verdict == Verdict::Leak
+        && floor.source == FloorSource::OldGenerationWindows
+        && span_ms < MIN_LEAK_SPAN_MS
+    {
+        trend.verdict = Verdict::Growing;
+        trend.reason.push_str(&format!(
+            ", but over only {}: a process builds its working set in its first minute, so this is growth, not \
+             yet a leak",
+            format_span(span_ms)
+        ));
+    }
     let judged = if floor.source.is_cycles() { after_warm_up(points, series).len() } else { points.len() };
     trend.confidence = Some(confidence(trend.verdict, judged, trend.p_value, floor.source));
     if let (Some(Role::HeapUsed), Some(limit)) = (series.role, heap_limit) {
@@ -490,17 +508,25 @@ fn cycle_verdict(
     let tolerance = (0.5 * noise).max(largest_fall).max(0.001 * envelope[0].abs());
     let steps: Vec<f64> = envelope.windows(2).map(|w| w[1] - w[0]).collect();
     let ups = steps.iter().filter(|d| **d > tolerance).count();
-    let total = envelope[n - 1] - envelope[0];
-    let base = envelope[0].abs().max(1.0);
-    let pct = total / base * 100.0;
     // Exact floors (GC events, finely sampled old generation) that rose in most cycles make half the usual
     // growth material: consistency is evidence too.
-    let exact = noise <= 0.02 * base;
-    // With 8 cycles or more that are known to be major GCs (GC events, the old generation's drops), the raw
-    // floors' Mann–Kendall trend also counts. Drops in sampled heap may be scavenges, whose lows climb
-    // with garbage promoted to old space.
+    let exact = noise <= 0.02 * envelope[0].abs().max(1.0);
+    // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) are judged by what their
+    // noise could hide (see `noisy`): each point sits up to `noise` above the true floor. Nothing after the
+    // last points corrects them, so their growth runs from the lowest point of the first third of the run to
+    // the lowest of the last third, not to the envelope's end.
+    let is_noisy = source == FloorSource::GcCycles || (source == FloorSource::OldGeneration && !exact);
+    let thirds_lows = noisy::thirds(points).filter(|_| is_noisy && n >= 3);
+    let (start, end) = thirds_lows.map_or((envelope[0], envelope[n - 1]), |t| (t[0].0, t[2].0));
+    let total = end - start;
+    let base = start.abs().max(1.0);
+    let pct = total / base * 100.0;
+    // With 8 cycles or more that are known to be major GCs and exact (GC events, the old generation's drops
+    // sampled finely), the raw floors' Mann–Kendall trend also counts. Drops in sampled heap may be
+    // scavenges, whose lows climb with garbage promoted to old space; a coarse old generation's last points
+    // can sit far above the floor, and the trend test cannot tell that, or a step, from a climb.
     let trending = n >= FEW_FLOOR_POINTS
-        && source != FloorSource::GcCycles
+        && !is_noisy
         && mann_kendall(&raw).is_some_and(|mk| mk.p_increasing <= options.alpha);
     let consistent = trending || (exact && ups >= 3 && 3 * ups >= 2 * (n - 1));
     let min_fraction =
@@ -510,20 +536,22 @@ fn cycle_verdict(
     let material = (fraction >= min_fraction || fraction >= options.min_growth_fraction_per_hour * hours)
         && (series.unit != Unit::Bytes || total >= options.min_growth_bytes);
     let value = |v: f64| format_level(v, series.unit);
-    let first_last = format!("{} → {}", value(envelope[0]), value(envelope[n - 1]));
+    let first_last = format!("{} → {}", value(start), value(end));
     // Noisy floors (a sample seconds after the GC) need one more rise beyond the noise.
     let needed_ups = if exact { 2 } else { 3 };
-    // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) are judged by what their
-    // noise could hide (see `noisy`): each point sits up to `noise` above the true floor.
-    let is_noisy = source == FloorSource::GcCycles || (source == FloorSource::OldGeneration && !exact);
-    // The most a noisy floor can have grown, at the test's confidence, is below a material growth of the
-    // run (10% of its level), or it could hide one.
-    let could_hide_growth = || {
-        noisy::growth_upper_bound(points, noise, options.alpha)
-            .is_none_or(|bound| bound >= (options.min_growth_fraction * base).max(options.min_growth_bytes))
-    };
+    let smallest_material =
+        (min_fraction.min(options.min_growth_fraction_per_hour * hours) * base).max(options.min_growth_bytes);
+    if source == FloorSource::GcCycles {
+        // Drops in sampled heap: the young generation's fill at each low is anywhere up to the noise.
+        let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
+        let width = noise;
+        if let Some(reading) = noisy::read(points, width, options.alpha, smallest_material, flat) {
+            return noisy_verdict(reading, (what, n, width, pct), &first_last, series);
+        }
+    }
     if !material {
-        if (ups >= needed_ups && 2 * ups >= n - 1) || trending {
+        // A trend test alone does not make growth under `min_growth_bytes` worth a word: a plateau drifts.
+        if (ups >= needed_ups && 2 * ups >= n - 1) || (trending && total >= options.min_growth_bytes) {
             let reason = format!(
                 "floor ({what}) rose after {ups} of {n} GC cycles but only {pct:+.1}% ({first_last}): too little \
                  yet to call a leak"
@@ -531,12 +559,9 @@ fn cycle_verdict(
             return (Verdict::Growing, reason);
         }
         // Noisy floors that lean upwards, where the noise could hide a material growth, cannot be called flat.
-        let smallest_material = (min_fraction.min(options.min_growth_fraction_per_hour * hours) * base)
-            .max(options.min_growth_bytes);
         if source == FloorSource::GcCycles
             && tolerance > smallest_material
             && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0)
-            && could_hide_growth()
         {
             let reason = format!(
                 "floor ({what}) moved {first_last} ({pct:+.1}%) over {n} GC cycles, within these samples' noise \
@@ -569,9 +594,7 @@ fn cycle_verdict(
     // from each third of the run to the next have not held, whatever their noise: the lower envelope over
     // windows of several GC cycles climbs.
     let thirds = if is_noisy && n >= THIRDS_MIN_POINTS {
-        // Drops in sampled heap: the young generation's fill at the sample is anywhere up to the noise.
-        let width = (source == FloorSource::GcCycles).then_some(noise);
-        noisy::rises_every_third(points, width, options.alpha)
+        noisy::rises_every_third(points, None, options.alpha)
     } else {
         None
     };
@@ -579,10 +602,7 @@ fn cycle_verdict(
         thirds.is_none() && n - 1 - held_from >= 2 && points[n - 1].0 - points[held_from].0 >= 0.25 * span;
     if held && held_from == 0 {
         // Noisy floors that still lean upwards cannot be called flat.
-        if !exact
-            && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0)
-            && (source != FloorSource::GcCycles || could_hide_growth())
-        {
+        if !exact && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0) {
             let reason = format!(
                 "floor ({what}) moved {first_last} ({pct:+.0}%) over {n} GC cycles, within these samples' noise \
                  ({}): too coarse to tell a slow leak",
@@ -620,21 +640,11 @@ fn cycle_verdict(
         );
         return (Verdict::Stable, reason);
     }
-    // A noisy floor that is flat before and after one shift (see `noisy::level_shift`) cannot be told from a
-    // leak's start: its post-GC levels are as noisy as its floor, so they cannot show the jump either.
-    if let Some((_, to, rise)) = noisy::level_shift(points, total, noise, options.alpha).filter(|_| is_noisy)
-    {
-        let reason = format!(
-            "floor ({what}) rose {first_last} in one shift of {} at {} in, flat before and after within these \
-             samples' noise ({}) over {n} GC cycles: a step or a leak's start",
-            value(rise),
-            format_span(to - series.t_ms.first().copied().unwrap_or(to)),
-            value(noise)
-        );
-        return (Verdict::Growing, reason);
-    }
+    // No one rise between thirds makes three quarters of the growth (a step, not a climb).
+    let spread_out =
+        |lows: &[f64; 3]| (lows[1] - lows[0]).max(lows[2] - lows[1]) < 0.75 * (lows[2] - lows[0]);
     if let Some(lows) =
-        thirds.filter(|_| largest < 0.75 * total && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0))
+        thirds.filter(|lows| spread_out(lows) && mann_kendall(&raw).is_some_and(|mk| mk.s > 0.0))
     {
         let reason = format!(
             "floor ({what}) rose in every third of the run: its lowest point went {} → {} → {} ({pct:+.0}%) over \
@@ -666,6 +676,71 @@ fn cycle_verdict(
 
 /// Fewest floor points for the every-third rule (two per third, but for one).
 const THIRDS_MIN_POINTS: usize = 5;
+/// The verdict and sentence of a noisy floor's reading (see [`noisy::read`]).
+fn noisy_verdict(
+    reading: noisy::Reading,
+    (what, n, noise, pct): (&str, usize, f64, f64),
+    first_last: &str,
+    series: &Series,
+) -> (Verdict, String) {
+    use noisy::Reading;
+    let value = |v: f64| format_level(v, series.unit);
+    let since = |t: f64| format_span(t - series.t_ms.first().copied().unwrap_or(t));
+    let noise = value(noise);
+    match reading {
+        Reading::Leak(lows) => (
+            Verdict::Leak,
+            format!(
+                "floor ({what}) rose in every third of the run beyond these samples' noise ({noise}): its lowest \
+                 point went {} → {} → {} ({pct:+.0}%) over {n} GC cycles",
+                value(lows[0]),
+                value(lows[1]),
+                value(lows[2])
+            ),
+        ),
+        Reading::Shift { at, rise } => (
+            Verdict::Growing,
+            format!(
+                "floor ({what}) rose {first_last} in one shift of {} at {} in, flat before and after within these \
+                 samples' noise ({noise}) over {n} GC cycles: a step or a leak's start",
+                value(rise),
+                since(at)
+            ),
+        ),
+        Reading::Plateau { held_from } => (
+            Verdict::Stable,
+            format!(
+                "floor ({what}) rose {first_last} until {} in, then held within these samples' noise ({noise}) \
+                 over {n} GC cycles: a plateau, not a leak",
+                since(held_from)
+            ),
+        ),
+        Reading::Rising => (
+            Verdict::Growing,
+            format!(
+                "floor ({what}) rose {first_last} ({pct:+.0}%) over {n} GC cycles beyond these samples' noise \
+                 ({noise}), but not in every third of the run"
+            ),
+        ),
+        Reading::Flat { bound } => (
+            Verdict::Stable,
+            format!(
+                "floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last}); these samples' noise \
+                 ({noise}) could hide {} at most",
+                value(bound.max(0.0))
+            ),
+        ),
+        Reading::TooNoisy { bound } => (
+            Verdict::InsufficientData,
+            format!(
+                "floor ({what}) moved {first_last} ({pct:+.1}%) over {n} GC cycles, within these samples' noise \
+                 ({noise}), which could hide {}: too coarse to tell",
+                value(bound)
+            ),
+        ),
+    }
+}
+
 /// A one-time step: most of the floor's growth (half at least) came between two floor points, and there the
 /// post-GC levels made one jump, over one or two intervals, of about that rise (three quarters to five
 /// quarters of it) that beats their median climb over as many intervals by half the rise. Returns the jump's
