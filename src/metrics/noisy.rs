@@ -149,25 +149,23 @@ pub fn read(
 ) -> Option<Reading> {
     let [(a, ka), (b, kb), (c, kc)] = thirds(points).filter(|_| points.len() >= 5)?;
     let rise = c - a;
-    // A stable verdict claims what the noise could hide: when the points scatter wider than the width above
-    // their thirds' lowest (lows that vary more than one sample interval's allocation: the heap after each
-    // GC itself varying), the width was underestimated and that scatter is the width, so that it cannot
-    // make the verdict confident.
-    let scatter = scatter(points, [a, b, c]);
-    let wide = width.max(scatter);
+    // When the points scatter wider than the width above their thirds' lowest (lows that vary more than
+    // one sample interval's allocation: the heap after each GC itself varying), the width was
+    // underestimated and that scatter is the width, so that it cannot make a verdict confident.
+    let wide = width.max(scatter(points, [a, b, c]));
     let bound = rise + lowest_excess(wide, ka, alpha);
     if rise < material {
         return Some(if bound < flat(a) { Reading::Flat { bound } } else { Reading::TooNoisy { bound } });
     }
-    let shift = level_shift(points, rise, width, alpha);
+    let shift = level_shift(points, rise, wide, alpha);
     if let Some((_, at, rise)) = shift {
         return Some(Reading::Shift { at, rise });
     }
-    if let Some(lows) = rises_every_third(points, Some(width), alpha) {
+    if let Some(lows) = rises_every_third(points, Some(wide), alpha) {
         return Some(Reading::Leak(lows));
     }
     let held_from = points.iter().find(|p| p.1 == b).map_or(points[0].0, |p| p.0);
-    if rise_p(c - b, width, kc) > alpha && c - b + lowest_excess(wide, kb, alpha) < flat(b) {
+    if rise_p(c - b, wide, kc) > alpha && c - b + lowest_excess(wide, kb, alpha) < flat(b) {
         return Some(Reading::Plateau { held_from });
     }
     Some(if rise_p(rise, width, kc) <= alpha { Reading::Rising } else { Reading::TooNoisy { bound } })
