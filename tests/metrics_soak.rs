@@ -34,6 +34,8 @@ struct Run {
     fresh: bool,
     /// The same program recorded again, for twice as long (8 to 10 minutes), seen while tuning.
     long: bool,
+    /// Recorded before the second round of changes and not looked at until they were done.
+    blind: bool,
     dir: PathBuf,
 }
 
@@ -60,7 +62,9 @@ fn runs() -> Vec<Run> {
             };
             let dir = soak_dir().join(&name);
             let flag = |key: &str| run[key].as_bool().unwrap_or(false);
-            Run { name, truth, held_out: flag("held_out"), fresh: flag("fresh"), long: flag("long"), dir }
+            let (held_out, fresh, long, blind) =
+                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"));
+            Run { name, truth, held_out, fresh, long, blind, dir }
         })
         .collect()
 }
@@ -176,10 +180,11 @@ fn table(runs: &[Run], cases: &[Case]) -> String {
     }
     out.push_str("\n|---|---|---|---|---|---|---|\n");
     for (r, run) in runs.iter().enumerate() {
-        let held = match (run.held_out, run.fresh, run.long) {
-            (true, _, _) => " (held out)",
-            (_, true, _) => " (fresh)",
-            (_, _, true) => " (long)",
+        let held = match (run.held_out, run.fresh, run.long, run.blind) {
+            (true, ..) => " (held out)",
+            (_, true, ..) => " (fresh)",
+            (_, _, true, _) => " (long)",
+            (.., true) => " (blind)",
             _ => "",
         };
         out.push_str(&format!("| {}{held} | {} |", run.name, run.truth.as_str()));
@@ -206,13 +211,14 @@ type RunFilter = fn(&Run) -> bool;
 /// Accuracy lines: heapscope, the 10% rule and OLS, on all runs, the tuning, held-out and fresh runs.
 fn summary(runs: &[Run], cases: &[Case]) -> String {
     let mut out = String::new();
-    let groups: [(&str, RunFilter); 6] = [
+    let groups: [(&str, RunFilter); 7] = [
         ("all runs", |_| true),
-        ("the first 32 runs", |r| !r.long),
-        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long),
+        ("the first 32 runs", |r| !r.long && !r.blind),
+        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long && !r.blind),
         ("held-out runs", |r| r.held_out),
         ("fresh runs", |r| r.fresh),
         ("long runs", |r| r.long),
+        ("blind runs", |r| r.blind),
     ];
     for (label, member) in groups {
         let subset: Vec<&Case> = cases.iter().filter(|c| member(&runs[c.run])).collect();
@@ -281,7 +287,7 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("cache-fill-90s-big-long", [G, S, S, S, S]),
         ("leak-map-semi-1-long", [L, L, L, L, L]),
         ("flat-old-64-long", [I, G, G, I, I]),
-        ("bursty-leak-long", [L, L, L, L, L]),
+        ("bursty-leak-long", [G, L, L, L, L]),
         ("step-at-150s-long", [S, S, S, S, G]),
         ("buffers-flat-long", [I, S, S, S, S]),
         ("leak-closures-heavy-churn-long", [S, S, G, G, G]),
@@ -297,16 +303,27 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("fresh-buffers-leak-slow-long", [L, L, S, L, L]),
         ("fresh-bursty-flat-nvp-long", [I, S, S, S, S]),
         ("fresh-leak-map-old-96-long", [L, L, L, L, L]),
+        ("blind-leak-map-500", [G, L, L, L, L]),
+        ("blind-flat-40mb", [S, S, S, S, G]),
+        ("blind-leak-closures-800-semi-16", [G, L, L, L, L]),
+        ("blind-cache-fill-50s", [S, S, S, S, I]),
+        ("blind-leak-strings-400", [G, L, L, L, L]),
+        ("blind-step-at-80s", [G, S, S, S, S]),
+        ("blind-buffers-leak-1536", [L, L, S, L, L]),
+        ("blind-bursty-flat-semi-8", [S, S, S, G, S]),
+        ("blind-leak-listeners-fast-nvp", [L, L, L, L, L]),
+        ("blind-flat-old-48", [S, G, G, S, S]),
     ]
 };
 
 #[test]
 fn every_run_has_every_export() {
     let runs = runs();
-    assert_eq!(runs.len(), 64);
+    assert_eq!(runs.len(), 74);
     assert_eq!(runs.iter().filter(|r| r.held_out).count(), 8, "a third of the first 24 held out");
     assert_eq!(runs.iter().filter(|r| r.fresh).count(), 8, "8 runs recorded after tuning");
     assert_eq!(runs.iter().filter(|r| r.long).count(), 32, "each of the first 32 again, twice as long");
+    assert_eq!(runs.iter().filter(|r| r.blind).count(), 10, "10 runs kept unseen while tuning");
     for run in &runs {
         for (_, names) in FORMATS {
             assert!(!load(run, names).series.is_empty(), "{}", run.name);
