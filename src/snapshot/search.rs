@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::analysis::HeapSnapshot;
 use super::bitset::BitSet;
 use super::graph::{NodeIdx, StrIdx};
-use super::lists::largest_first;
+use super::lists::sort_largest_first;
 use super::names::display_name;
 
 /// A compiled pattern is refused beyond this size: matching costs pattern size times text length.
@@ -119,7 +119,8 @@ fn id_query(text: &str) -> Option<&str> {
 
 impl HeapSnapshot {
     /// The nodes `query` finds, largest retained size first (ties by V8 id); none for an empty text. An id
-    /// too large for V8 finds nothing. Page the list with [`HeapSnapshot::node_page`].
+    /// too large for V8 finds nothing. Page the list with [`HeapSnapshot::node_page`]. Besides the list
+    /// (4 bytes a match), sorting it takes 16 bytes a match while it runs.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<NodeIdx>, SearchError> {
         let text = query.text.trim();
         if text.is_empty() {
@@ -133,7 +134,7 @@ impl HeapSnapshot {
             SearchField::Name => self.nodes_named(&matcher),
             SearchField::Class => self.objects_of_classes(&matcher),
         };
-        found.sort_unstable_by(largest_first(&self.retained, &self.graph.node_id));
+        sort_largest_first(&mut found, &self.retained, &self.graph.node_id, &mut Vec::new());
         Ok(found)
     }
 
