@@ -312,7 +312,7 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("blind-buffers-leak-1536", [L, L, S, L, L]),
         ("blind-bursty-flat-semi-8", [S, S, S, G, S]),
         ("blind-leak-listeners-fast-nvp", [L, L, L, L, L]),
-        ("blind-flat-old-48", [S, G, G, S, S]),
+        ("blind-flat-old-48", [S, S, S, S, S]),
     ]
 };
 

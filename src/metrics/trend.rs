@@ -833,9 +833,17 @@ fn window_verdict(
         (true, false) => {
             (Verdict::Growing, format!("floor ({what}) grew {pct:+.0}% but not steadily (trend p = {p})"))
         }
-        (false, true) => {
+        // A trend test alone does not make growth under `min_growth_bytes` worth a word: a plateau drifts.
+        (false, true) if series.unit != Unit::Bytes || growth >= options.min_growth_bytes => {
             (Verdict::Growing, format!("floor ({what}) rises steadily but only {pct:+.1}% ({rate})"))
         }
+        (false, true) => (
+            Verdict::Stable,
+            format!(
+                "floor ({what}) drifts {pct:+.1}% over {} ({rate}), under a material growth",
+                format_span(span_ms)
+            ),
+        ),
         (false, false) => (
             Verdict::Stable,
             format!("floor ({what}) changes {pct:+.1}% over {}, no trend", format_span(span_ms)),
