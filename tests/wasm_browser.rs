@@ -2,7 +2,8 @@
 //! example snapshot fed in chunks, through the same workspace the worker drives.
 #![cfg(target_arch = "wasm32")]
 
-use heapscope::workspace::{FileInfo, Workspace};
+use heapscope::protocol::FileInfo;
+use heapscope::workspace::Workspace;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -4,7 +4,8 @@
 use std::io::Read;
 
 use heapscope::protocol::Query;
-use heapscope::workspace::{Answer, FileInfo, Workspace};
+use heapscope::protocol::{Answer, FileInfo};
+use heapscope::workspace::Workspace;
 
 fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -95,12 +96,27 @@ fn queries_about_nodes_that_do_not_exist_are_errors() {
     let error = workspace
         .query(
             1,
-            &Query::Retainers { node: heapscope::snapshot::graph::NodeIdx(u32::MAX), offset: 0, limit: 10 },
+            &Query::Retainers {
+                node: heapscope::snapshot::graph::NodeIdx(u32::MAX),
+                offset: 0,
+                limit: 10,
+                by_distance: false,
+            },
         )
         .unwrap_err();
     assert!(error.message.contains("there is no node"), "{}", error.message);
-    let error =
-        workspace.query(99, &Query::Classes { offset: 0, limit: 10, filter: String::new() }).unwrap_err();
+    let error = workspace
+        .query(
+            99,
+            &Query::Classes {
+                offset: 0,
+                limit: 10,
+                filter: String::new(),
+                order: Default::default(),
+                ascending: false,
+            },
+        )
+        .unwrap_err();
     assert!(error.message.contains("not loaded"), "{}", error.message);
 }
 
@@ -143,7 +159,16 @@ fn the_class_filter_pages_through_matching_classes_only() {
     let bytes = fixture("snapshots/mapcache-2.heapsnapshot.gz");
     open(&mut workspace, 1, "mapcache-2", &bytes, 1 << 20).expect("a snapshot");
     let classes = |filter: &str, offset, limit| match workspace
-        .query(1, &Query::Classes { offset, limit, filter: filter.to_owned() })
+        .query(
+            1,
+            &Query::Classes {
+                offset,
+                limit,
+                filter: filter.to_owned(),
+                order: Default::default(),
+                ascending: false,
+            },
+        )
         .expect("an answer")
     {
         Answer::Classes(page) => page,
@@ -197,4 +222,73 @@ fn questions_about_a_series_of_snapshots() {
     assert_eq!(report.survivors.as_ref().map(|s| s.total_count), Some(16_706));
     let error = workspace.query(3, &Query::Compare { base: 99 }).unwrap_err();
     assert!(error.message.contains("#99"), "{}", error.message);
+}
+
+/// The Summary sorts by each of its columns either way (ties by name), and keeps the same rows; the retainer
+/// tree's retainers are DevTools' Retainers nearest to a GC root first.
+#[test]
+fn the_summary_sorts_by_any_column_and_retainers_come_nearest_first() {
+    use heapscope::protocol::ClassOrder;
+    let mut workspace = Workspace::new();
+    let bytes = fixture("snapshots/mapcache-2.heapsnapshot.gz");
+    open(&mut workspace, 1, "mapcache-2", &bytes, 1 << 20).expect("a snapshot");
+    let classes = |order, ascending| match workspace
+        .query(1, &Query::Classes { offset: 0, limit: u32::MAX, filter: String::new(), order, ascending })
+        .expect("an answer")
+    {
+        Answer::Classes(page) => page.rows,
+        other => panic!("classes, not {other:?}"),
+    };
+    let default = classes(ClassOrder::RetainedSize, false);
+    let mut default_keys: Vec<_> = default.iter().map(|r| r.key.clone()).collect();
+    default_keys.sort();
+    for order in [ClassOrder::Name, ClassOrder::Count, ClassOrder::ShallowSize, ClassOrder::Distance] {
+        for ascending in [false, true] {
+            let rows = classes(order, ascending);
+            let value = |r: &heapscope::snapshot::ClassRow| match order {
+                ClassOrder::Count => r.count as i64,
+                ClassOrder::ShallowSize => r.shallow_size as i64,
+                ClassOrder::Distance => i64::from(r.distance),
+                _ => 0,
+            };
+            for pair in rows.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                let by_column = match order {
+                    ClassOrder::Name => a.name.cmp(&b.name),
+                    _ => value(a).cmp(&value(b)),
+                };
+                let by_column = if ascending { by_column } else { by_column.reverse() };
+                assert!(
+                    by_column.then_with(|| a.name.cmp(&b.name)).is_le(),
+                    "{order:?} {ascending}: {a:?} before {b:?}"
+                );
+            }
+            let mut keys: Vec<_> = rows.iter().map(|r| r.key.clone()).collect();
+            keys.sort();
+            assert_eq!(keys, default_keys, "{order:?} keeps every row");
+        }
+    }
+    // The largest Map's retainers: the same edges as DevTools' Retainers, nearest to a root first.
+    let map = default.iter().find(|r| r.name == "Map").expect("Map objects").class;
+    let Answer::Nodes(maps) =
+        workspace.query(1, &Query::Instances { class: map, offset: 0, limit: 1 }).unwrap()
+    else {
+        panic!("nodes")
+    };
+    let node = maps.rows[0].node;
+    let edges = |by_distance| match workspace
+        .query(1, &Query::Retainers { node, offset: 0, limit: u32::MAX, by_distance })
+        .expect("an answer")
+    {
+        Answer::Edges(page) => page.rows,
+        other => panic!("edges, not {other:?}"),
+    };
+    let (listed, nearest) = (edges(false), edges(true));
+    let ids = |rows: &[heapscope::snapshot::EdgeRow]| {
+        let mut ids: Vec<_> = rows.iter().map(|r| (r.node.id, r.edge_name.clone())).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&listed), ids(&nearest));
+    assert!(nearest.windows(2).all(|w| w[0].node.distance <= w[1].node.distance), "{nearest:?}");
 }

@@ -11,6 +11,7 @@
 mod axis;
 mod gc_pauses;
 mod memory;
+mod statistics;
 mod text;
 
 use plotters::prelude::*;
@@ -21,6 +22,7 @@ use crate::metrics::TimeBase;
 
 pub use gc_pauses::gc_pause_chart_svg;
 pub use memory::memory_chart_svg;
+pub use statistics::statistics_svg;
 
 /// A labelled moment to mark on a chart: (time in ms on the chart's clock, label).
 pub type ChartMarker = (f64, String);

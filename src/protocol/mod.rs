@@ -8,7 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::leaks::LeakReport;
+use crate::metrics::trend::TrendReport;
+use crate::snapshot::compare::ClassDiffRow;
 use crate::snapshot::graph::NodeIdx;
+use crate::snapshot::parse::SnapshotMeta;
+use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};
+use crate::snapshot::SearchQuery;
 
 /// The page's name for a file it asked the worker to open; chosen by the page, unique per page load.
 pub type Handle = u32;
@@ -44,13 +50,24 @@ pub enum Query {
         limit: u32,
         #[serde(default)]
         filter: String,
+        /// The column sorted by (by default retained size, largest first, as DevTools opens it).
+        #[serde(default)]
+        order: ClassOrder,
+        #[serde(default)]
+        ascending: bool,
     },
     /// Objects of one class (an index into the class list), by retained size.
     Instances { class: u32, offset: u32, limit: u32 },
     /// A node's outgoing references.
     Edges { node: NodeIdx, offset: u32, limit: u32 },
-    /// The references that keep a node alive.
-    Retainers { node: NodeIdx, offset: u32, limit: u32 },
+    /// The references that keep a node alive, in DevTools' order, or nearest to a GC root first.
+    Retainers {
+        node: NodeIdx,
+        offset: u32,
+        limit: u32,
+        #[serde(default)]
+        by_distance: bool,
+    },
     /// The shortest path from a GC root to a node, avoiding weak edges: the edges from the root down.
     PathToRoot { node: NodeIdx, offset: u32, limit: u32 },
     /// A node's dominators, from the node up to the root.
@@ -66,6 +83,45 @@ pub enum Query {
     CompareObjects { base: Handle, key: String, deleted: bool, offset: u32, limit: u32 },
     /// Leak suspects and the three-snapshot technique over `earlier` (oldest first) then this snapshot.
     Leaks { earlier: Vec<Handle> },
+    /// Objects found by a search, largest retained size first (the last search's matches are kept for its
+    /// next pages).
+    Search { search: SearchQuery, offset: u32, limit: u32 },
+}
+
+/// The Summary columns classes can be sorted by; ties are broken by name, as DevTools does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassOrder {
+    Name,
+    Count,
+    ShallowSize,
+    #[default]
+    RetainedSize,
+    Distance,
+}
+
+impl ClassOrder {
+    /// The order of a Summary column named as in the page's `data-col`.
+    pub fn of_column(col: &str) -> Option<ClassOrder> {
+        Some(match col {
+            "name" => ClassOrder::Name,
+            "count" => ClassOrder::Count,
+            "shallow_size" => ClassOrder::ShallowSize,
+            "retained_size" => ClassOrder::RetainedSize,
+            "distance" => ClassOrder::Distance,
+            _ => return None,
+        })
+    }
+
+    pub fn column(self) -> &'static str {
+        match self {
+            ClassOrder::Name => "name",
+            ClassOrder::Count => "count",
+            ClassOrder::ShallowSize => "shallow_size",
+            ClassOrder::RetainedSize => "retained_size",
+            ClassOrder::Distance => "distance",
+        }
+    }
 }
 
 /// What the worker tells the page.
@@ -77,10 +133,12 @@ pub enum Response {
     /// Loading or analysis progressed.
     Progress(Progress),
     /// A file was read and analysed.
-    Opened { handle: Handle, info: Box<crate::workspace::FileInfo> },
+    Opened { handle: Handle, info: Box<FileInfo> },
     /// The answer to a [`Request::Query`].
-    Answer { handle: Handle, seq: u32, answer: crate::workspace::Answer },
-    /// A request failed; the file (if any) is no longer loading.
+    Answer { handle: Handle, seq: u32, answer: Answer },
+    /// A [`Request::Query`] failed; the file stays loaded and usable.
+    QueryFailed { handle: Handle, seq: u32, error: ErrorReport },
+    /// Opening, reading or combining a file failed; the file (if any) is no longer loading.
     Failed { handle: Handle, error: ErrorReport },
 }
 
@@ -116,4 +174,58 @@ impl std::fmt::Display for ErrorReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
+}
+
+/// What the page learns about a file once it is analysed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum FileInfo {
+    Snapshot(SnapshotInfo),
+    Metrics(MetricsInfo),
+}
+
+/// A metrics file's verdict with the numbers behind it, and its charts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MetricsInfo {
+    pub name: String,
+    pub file_bytes: u64,
+    pub report: TrendReport,
+    /// Heap used / total / RSS over time with the post-GC floor and the fitted trend (SVG).
+    pub memory_chart_svg: String,
+    /// GC pauses over time (SVG), when the file has GC events or histograms.
+    pub gc_chart_svg: Option<String>,
+}
+
+/// A heap snapshot's header, headline numbers, largest classes and largest objects.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub name: String,
+    pub file_bytes: u64,
+    pub meta: SnapshotMeta,
+    pub summary: Summary,
+    /// Rows of the Summary in all (`summary` carries the first [`FIRST_CLASSES`]).
+    pub class_count: usize,
+    /// The largest V8 id of a JavaScript object: snapshots of one process are in the order they were taken
+    /// when these grow (see `HeapSnapshot::max_js_object_id`).
+    #[serde(default)]
+    pub max_js_object_id: u32,
+    /// Memory held by the process doing the analysis after this file was analysed, when the host can tell
+    /// (the worker reports its wasm memory); for checking the memory budget against the file's size.
+    pub analyser_memory_bytes: Option<u64>,
+}
+
+/// Classes shown with a snapshot's first view; more come page by page.
+pub const FIRST_CLASSES: usize = 100;
+/// Largest objects shown with a snapshot's first view.
+pub const FIRST_OBJECTS: usize = 20;
+
+/// One page of answers to a [`Query`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "page")]
+pub enum Answer {
+    Classes(Page<ClassRow>),
+    Nodes(Page<NodeRow>),
+    Edges(Page<EdgeRow>),
+    Comparison(Vec<ClassDiffRow>),
+    Leaks(Box<LeakReport>),
 }

@@ -5,12 +5,12 @@
 use web_sys::HtmlElement;
 
 use super::dom::{append, el, set_attr};
-use super::snapshot_view::fact;
 use super::table::{number, text, Table};
+use super::views::fact;
 use crate::metrics::trend::{SeriesTrend, Verdict};
 use crate::metrics::Unit;
+use crate::protocol::MetricsInfo;
 use crate::units::{format_bytes, format_count, format_duration_s};
-use crate::workspace::MetricsInfo;
 
 pub fn show(body: &HtmlElement, info: &MetricsInfo) {
     let report = &info.report;
@@ -62,7 +62,7 @@ pub fn show(body: &HtmlElement, info: &MetricsInfo) {
         ],
     );
     for series in &report.series {
-        table.row(series_cells(series), None);
+        table.row(series_cells(series));
     }
     if let Some(gc) = &report.gc {
         append(body, el("h3", "", "Garbage collection"));

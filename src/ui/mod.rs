@@ -1,51 +1,60 @@
-//! The page: drop zone, file picker, the example button, one card per opened file, and the views across
-//! the loaded snapshots (Comparison, Leaks) once there are two.
+//! The page: a landing that says what files work and how to get them, the drop zone and file picker, a tab
+//! per opened file, and the views (`views`), one per route of the URL hash (`router`).
 //!
 //! The page never holds a graph. It posts [`Request`]s to the worker (an opened file's bytes follow in chunks,
 //! see [`upload`]) and renders the [`Response`]s it gets back. Requests made before the worker says
 //! [`Response::Ready`] are queued, because a worker drops messages that arrive before its wasm is running.
+//! On every `hashchange` the current view is dropped (its listeners and rows go with it) and the route's
+//! view is built; a view waiting for its file is built again when a file finishes loading.
 #![deny(clippy::unwrap_used)]
 
 mod dom;
-mod file_card;
+mod files;
+mod listeners;
 mod metrics_view;
 mod port;
-mod series_view;
-mod snapshot_view;
+mod router;
 mod table;
+mod tree;
 mod upload;
+mod views;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Array;
 use rustc_hash::FxHashMap;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DragEvent, File, FileList, HtmlInputElement, MessageEvent, Worker};
+use web_sys::{DragEvent, File, FileList, HtmlInputElement, KeyboardEvent, MessageEvent, Worker};
 
-use crate::protocol::{Handle, Phase, Request, Response};
-use file_card::FileCard;
+use crate::protocol::{FileInfo, Handle, Phase, Request, Response};
+use files::Files;
+use listeners::Listeners;
 use port::Port;
+use router::Route;
 use upload::Upload;
 
 /// Where Trunk puts the worker's loader (see `index.html`).
 const WORKER_URL: &str = "./worker_loader.js";
-/// The snapshot behind the "Open example" button, bundled with the app.
-const EXAMPLE_URL: &str = "./example/mapcache-2.heapsnapshot.gz";
+/// The example: three snapshots of a process whose cache leaks, and its memoryUsage log.
+const EXAMPLE_URLS: [&str; 4] = [
+    "./example/mapcache-1.heapsnapshot.gz",
+    "./example/mapcache-2.heapsnapshot.gz",
+    "./example/mapcache-3.heapsnapshot.gz",
+    "./example/mapcache.memusage.ndjson",
+];
 
-/// The page's state: the channel to the worker and the cards of opened files.
+/// The page's state: the channel to the worker, the files, the view shown.
 struct App {
-    port: Rc<Port>,
+    context: Rc<views::Context>,
     next_handle: Cell<Handle>,
-    cards: RefCell<Vec<(Handle, Rc<FileCard>)>>,
     /// Files whose bytes are still being sent to the worker.
     uploads: RefCell<FxHashMap<Handle, Rc<Upload>>>,
-    /// Metrics files opened one by one (not combinations), which the user may combine.
-    metrics: RefCell<Vec<Handle>>,
-    /// The loaded snapshots as a series: Comparison and Leaks once there are two.
-    series: Rc<series_view::Series>,
+    /// What keeps the current view alive; replaced on each route.
+    view: RefCell<Option<views::Alive>>,
+    /// Listeners for the page's lifetime (drop zone, picker, example, hash, keys).
+    listeners: Listeners,
 }
 
 type Shared = Rc<App>;
@@ -61,20 +70,38 @@ pub fn start() {
         }
     };
     let port = Rc::new(Port::new(worker));
-    let app = Rc::new(App {
-        series: series_view::Series::new(Rc::clone(&port)),
-        port,
-        next_handle: Cell::new(1),
-        cards: RefCell::default(),
-        uploads: RefCell::default(),
-        metrics: RefCell::default(),
+    let app = Rc::new_cyclic(|weak: &std::rc::Weak<App>| {
+        let weak = weak.clone();
+        let combine = Rc::new(move || {
+            if let Some(app) = weak.upgrade() {
+                app.combine_metrics();
+            }
+        });
+        App {
+            context: Rc::new(views::Context {
+                port,
+                files: Rc::new(Files::default()),
+                series_order: RefCell::default(),
+                combine,
+            }),
+            next_handle: Cell::new(1),
+            uploads: RefCell::default(),
+            view: RefCell::default(),
+            listeners: Listeners::default(),
+        }
     });
     register_service_worker();
     listen_to_worker(&app);
-    wire_drop_zone(&app);
-    wire_file_picker(&app);
-    wire_example_button(&app);
-    wire_combine_button(&app);
+    wire_inputs(&app);
+    let port = Rc::clone(&app.context.port);
+    app.context.files.listen(move |handle| port.send(&Request::Close { handle }, None));
+    app.show_route();
+    // The page's state lives as long as the page; everything else holds it weakly.
+    PAGE.with(|page| *page.borrow_mut() = Some(app));
+}
+
+thread_local! {
+    static PAGE: RefCell<Option<Shared>> = const { RefCell::new(None) };
 }
 
 /// Caches the app for offline use (see `www/sw.js`); the page works without it.
@@ -92,65 +119,65 @@ fn register_service_worker() {
 }
 
 fn listen_to_worker(app: &Shared) {
-    let app_for_messages = Rc::clone(app);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+    let weak = Rc::downgrade(app);
+    app.listeners.on(app.context.port.worker(), "message", move |event| {
+        let Some(app) = weak.upgrade() else { return };
+        let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
         match serde_wasm_bindgen::from_value::<Response>(event.data()) {
-            Ok(response) => on_response(&app_for_messages, response),
+            Ok(response) => app.on_response(response),
             Err(e) => web_sys::console::error_1(&format!("heapscope: unreadable worker message: {e}").into()),
         }
     });
-    app.port.worker().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-}
-
-fn on_response(app: &Shared, response: Response) {
-    match response {
-        Response::Ready => {
-            app.port.set_ready();
-            dom::by_id("status").set_text_content(Some(""));
-        }
-        Response::Progress(progress) => {
-            if progress.phase == Phase::Reading {
-                if let Some(upload) = app.upload(progress.handle) {
-                    upload.chunk_consumed();
-                }
-            }
-            if let Some(card) = app.card(progress.handle) {
-                card.show_progress(&progress);
-            }
-        }
-        Response::Opened { handle, info } => {
-            app.end_upload(handle);
-            let is_metrics = matches!(*info, crate::workspace::FileInfo::Metrics(_));
-            let snapshot = match &*info {
-                crate::workspace::FileInfo::Snapshot(s) => Some((s.name.clone(), s.max_js_object_id)),
-                crate::workspace::FileInfo::Metrics(_) => None,
-            };
-            if let Some(card) = app.card(handle) {
-                card.show_info(*info);
-                if let Some((name, max_id)) = snapshot {
-                    app.series.add(handle, &name, max_id, Rc::clone(&card));
-                }
-                if is_metrics && !card.is_combination() {
-                    app.metrics.borrow_mut().push(handle);
-                    update_combine_bar(app);
-                }
-            }
-        }
-        Response::Answer { seq, answer, .. } => app.port.deliver(seq, answer),
-        Response::Failed { handle, error } => {
-            app.end_upload(handle);
-            match app.card(handle) {
-                Some(card) => card.show_error(&error.message),
-                None => dom::by_id("status").set_text_content(Some(&error.message)),
-            }
-        }
-    }
 }
 
 impl App {
-    fn card(&self, handle: Handle) -> Option<Rc<FileCard>> {
-        self.cards.borrow().iter().find(|(h, _)| *h == handle).map(|(_, card)| Rc::clone(card))
+    fn on_response(&self, response: Response) {
+        let files = &self.context.files;
+        match response {
+            Response::Ready => {
+                self.context.port.set_ready();
+                dom::by_id("status").set_text_content(Some(""));
+            }
+            Response::Progress(progress) => {
+                if progress.phase == Phase::Reading {
+                    if let Some(upload) = self.upload(progress.handle) {
+                        upload.chunk_consumed();
+                    }
+                }
+                files.show_progress(&progress);
+            }
+            Response::Opened { handle, info } => {
+                self.end_upload(handle);
+                let first_snapshot = files.snapshots().is_empty() && matches!(*info, FileInfo::Snapshot(_));
+                files.loaded(handle, *info);
+                // The first snapshot opens its Overview unless the URL names a view already.
+                if first_snapshot && Route::current().view.is_empty() {
+                    if let Some((_, name, _)) = files.snapshot(None) {
+                        Route::new("overview").with("file", &name).replace();
+                    }
+                }
+                self.show_route();
+            }
+            Response::Answer { seq, answer, .. } => self.context.port.deliver(seq, Ok(answer)),
+            Response::QueryFailed { seq, error, .. } => self.context.port.deliver(seq, Err(error.message)),
+            Response::Failed { handle, error } => {
+                self.end_upload(handle);
+                if handle == 0 || !files.failed(handle, &error.message) {
+                    let status = dom::by_id("status");
+                    status.set_text_content(Some(&error.message));
+                    dom::set_attr(&status, "data-testid", "error");
+                }
+            }
+        }
+    }
+
+    /// Drops the view shown and builds the current route's.
+    fn show_route(&self) {
+        let route = Route::current();
+        self.view.borrow_mut().take();
+        let container = dom::by_id("view");
+        let alive = views::show(&self.context, &route, &container);
+        *self.view.borrow_mut() = alive;
     }
 
     fn new_handle(&self) -> Handle {
@@ -171,51 +198,41 @@ impl App {
         }
     }
 
-    /// Opens a file: a card for it on the page, its bytes to the worker.
+    /// Opens a file: a tab for it, its bytes to the worker.
     fn open(self: &Rc<Self>, file: &File) {
         let handle = self.new_handle();
         let size = file.size() as u64;
-        let card = Rc::new(FileCard::new(handle, &file.name(), Some(size), Rc::clone(&self.port)));
-        self.cards.borrow_mut().push((handle, Rc::clone(&card)));
+        self.context.files.add(handle, &file.name(), Some(size));
         let upload = Rc::new(Upload::default());
         self.uploads.borrow_mut().insert(handle, Rc::clone(&upload));
-        self.port.send(&Request::Open { handle, name: file.name(), size }, None);
+        let port = &self.context.port;
+        port.send(&Request::Open { handle, name: file.name(), size }, None);
         let app = Rc::clone(self);
         let file = file.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(message) = upload::send_file(&app.port, handle, &file, &upload).await {
+            if let Err(message) = upload::send_file(&app.context.port, handle, &file, &upload).await {
                 app.end_upload(handle);
-                app.port.send(&Request::Close { handle }, None);
-                card.show_error(&message);
+                app.context.port.send(&Request::Close { handle }, None);
+                app.context.files.failed(handle, &message);
             }
         });
     }
 
-    /// Merges every metrics file opened so far into one timeline, on a card of its own.
+    /// Merges every metrics file opened so far into one timeline, in a tab of its own.
     fn combine_metrics(&self) {
-        let sources = self.metrics.borrow().clone();
+        let sources: Vec<Handle> = self
+            .context
+            .files
+            .metrics()
+            .into_iter()
+            .filter(|(_, combined, _)| !combined)
+            .map(|(h, _, _)| h)
+            .collect();
         let handle = self.new_handle();
         let name = format!("{} metrics files on one timeline", sources.len());
-        let card = Rc::new(FileCard::new(handle, &name, None, Rc::clone(&self.port)));
-        self.cards.borrow_mut().push((handle, card));
-        self.port.send(&Request::Combine { handle, sources }, None);
+        self.context.files.add(handle, &name, None);
+        self.context.port.send(&Request::Combine { handle, sources }, None);
     }
-}
-
-/// Offers to combine the metrics files once there are two or more.
-fn update_combine_bar(app: &Shared) {
-    let bar = dom::by_id("combine-bar");
-    let n = app.metrics.borrow().len();
-    bar.set_hidden(n < 2);
-    dom::by_id("combine").set_text_content(Some(&format!("Combine the {n} metrics files into one timeline")));
-}
-
-fn wire_combine_button(app: &Shared) {
-    let app = Rc::clone(app);
-    let on_click = Closure::<dyn FnMut()>::new(move || app.combine_metrics());
-    let _ =
-        dom::by_id("combine").add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-    on_click.forget();
 }
 
 fn open_list(app: &Shared, files: Option<FileList>) {
@@ -227,65 +244,91 @@ fn open_list(app: &Shared, files: Option<FileList>) {
     }
 }
 
-fn wire_drop_zone(app: &Shared) {
+/// The drop zone (the whole window accepts drops, so a file dropped beside it is not opened as a page),
+/// the file picker, the example button, the hash, and the page's keys.
+fn wire_inputs(app: &Shared) {
+    let Some(window) = web_sys::window() else { return };
     let zone = dom::by_id("drop-zone");
-    let over = Closure::<dyn FnMut(DragEvent)>::new(|event: DragEvent| {
+    app.listeners.on(&window, "dragover", |event| {
         event.prevent_default();
         let _ = dom::by_id("drop-zone").class_list().add_1("dragging");
     });
-    let leave = Closure::<dyn FnMut(DragEvent)>::new(|_event: DragEvent| {
+    app.listeners.on(&zone, "dragleave", |_| {
         let _ = dom::by_id("drop-zone").class_list().remove_1("dragging");
     });
-    let app = Rc::clone(app);
-    let drop = Closure::<dyn FnMut(DragEvent)>::new(move |event: DragEvent| {
+    let weak = Rc::downgrade(app);
+    app.listeners.on(&window, "drop", move |event| {
         event.prevent_default();
         let _ = dom::by_id("drop-zone").class_list().remove_1("dragging");
+        let (Some(app), Some(event)) = (weak.upgrade(), event.dyn_ref::<DragEvent>()) else { return };
         open_list(&app, event.data_transfer().and_then(|d| d.files()));
     });
-    // The whole window accepts drops, so a file dropped beside the zone is not opened as a page.
-    let target = web_sys::window().expect("the page has a window");
-    let _ = target.add_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
-    let _ = target.add_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
-    let _ = zone.add_event_listener_with_callback("dragleave", leave.as_ref().unchecked_ref());
-    over.forget();
-    drop.forget();
-    leave.forget();
-}
-
-fn wire_file_picker(app: &Shared) {
-    let app = Rc::clone(app);
-    let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+    let weak = Rc::downgrade(app);
+    app.listeners.on(&dom::by_id("file-input"), "change", move |event| {
         let input = event.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-        if let Some(input) = input {
+        if let (Some(app), Some(input)) = (weak.upgrade(), input) {
             open_list(&app, input.files());
             input.set_value("");
         }
     });
-    let _ = dom::by_id("file-input")
-        .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-    on_change.forget();
-}
-
-fn wire_example_button(app: &Shared) {
-    let app = Rc::clone(app);
-    let on_click = Closure::<dyn FnMut()>::new(move || {
-        let app = Rc::clone(&app);
+    let weak = Rc::downgrade(app);
+    app.listeners.on(&dom::by_id("open-example"), "click", move |_| {
+        let Some(app) = weak.upgrade() else { return };
         wasm_bindgen_futures::spawn_local(async move {
-            match fetch_example().await {
-                Ok(file) => app.open(&file),
-                Err(message) => dom::by_id("status").set_text_content(Some(&message)),
+            for url in EXAMPLE_URLS {
+                match fetch_file(url).await {
+                    Ok(file) => app.open(&file),
+                    Err(message) => dom::by_id("status").set_text_content(Some(&message)),
+                }
             }
         });
     });
-    let _ = dom::by_id("open-example")
-        .add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-    on_click.forget();
+    let weak = Rc::downgrade(app);
+    app.listeners.on(&window, "hashchange", move |_| {
+        if let Some(app) = weak.upgrade() {
+            app.show_route();
+        }
+    });
+    app.listeners.on(&window, "keydown", on_page_key);
 }
 
-/// Fetches the bundled example snapshot (same origin) and wraps it as a `File`.
-async fn fetch_example() -> Result<File, String> {
+/// `/` puts the cursor in the view's filter or search box; Backspace or Escape (outside a text box) goes
+/// back to the previous view.
+fn on_page_key(event: web_sys::Event) {
+    let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return;
+    }
+    let in_text = dom::document()
+        .active_element()
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    match event.key().as_str() {
+        "/" if !in_text => {
+            let input = dom::document()
+                .query_selector("#view input[type=search]")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+            if let Some(input) = input {
+                event.prevent_default();
+                let _ = input.focus();
+                input.select();
+            }
+        }
+        "Backspace" | "Escape" if !in_text => {
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                event.prevent_default();
+                let _ = history.back();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Fetches a file bundled with the app (same origin) and wraps it as a `File`.
+async fn fetch_file(url: &str) -> Result<File, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(EXAMPLE_URL))
+    let response = JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(|e| format!("cannot load the example: {e:?}"))?
         .unchecked_into::<web_sys::Response>();
@@ -296,6 +339,6 @@ async fn fetch_example() -> Result<File, String> {
         .await
         .map_err(|e| format!("cannot read the example: {e:?}"))?;
     let parts = Array::of1(&blob);
-    let name = EXAMPLE_URL.rsplit('/').next().unwrap_or("example.heapsnapshot.gz");
+    let name = url.rsplit('/').next().unwrap_or("example");
     File::new_with_blob_sequence(&parts, name).map_err(|e| format!("{e:?}"))
 }

@@ -1,7 +1,9 @@
-//! The page's end of the channel to the worker: queues messages until the worker is ready and routes
-//! answers back to whoever asked.
+//! The page's end of the channel to the worker: queues messages until the worker is ready and routes each
+//! answer, or the error that replaced it, back to whoever asked.
 //!
 //! State lives in `Cell`/`RefCell`s with short borrows, so an answer's callback may itself send a query.
+//! Views hand in callbacks that hold only weak references to themselves, so a view that was left is freed
+//! at once and its late answers fall on the floor.
 
 use std::cell::{Cell, RefCell};
 
@@ -10,10 +12,13 @@ use rustc_hash::FxHashMap;
 use wasm_bindgen::JsValue;
 use web_sys::Worker;
 
+use crate::protocol::Answer;
 use crate::protocol::{Handle, Query, Request};
-use crate::workspace::Answer;
 
-type OnAnswer = Box<dyn FnOnce(Answer)>;
+/// An answer, or what went wrong in the worker, in the user's words.
+pub type Reply = Result<Answer, String>;
+
+type OnAnswer = Box<dyn FnOnce(Reply)>;
 
 pub struct Port {
     worker: Worker,
@@ -70,19 +75,19 @@ impl Port {
         }
     }
 
-    /// Asks a query about a file; `on_answer` runs when the answer comes.
-    pub fn query(&self, handle: Handle, query: Query, on_answer: impl FnOnce(Answer) + 'static) {
+    /// Asks a query about a file; `on_answer` runs once, with the answer or the worker's error.
+    pub fn query(&self, handle: Handle, query: Query, on_answer: impl FnOnce(Reply) + 'static) {
         let seq = self.next_seq.get();
         self.next_seq.set(seq.wrapping_add(1));
         self.waiting.borrow_mut().insert(seq, Box::new(on_answer));
         self.send(&Request::Query { handle, seq, query }, None);
     }
 
-    /// Hands an answer to whoever asked for it.
-    pub fn deliver(&self, seq: u32, answer: Answer) {
+    /// Hands an answer (or the error that replaced it) to whoever asked for it.
+    pub fn deliver(&self, seq: u32, reply: Reply) {
         let on_answer = self.waiting.borrow_mut().remove(&seq);
         if let Some(on_answer) = on_answer {
-            on_answer(answer);
+            on_answer(reply);
         }
     }
 

@@ -16,8 +16,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::protocol::FileInfo;
 use crate::protocol::{ErrorReport, Request, Response};
-use crate::workspace::{FileInfo, Workspace};
+use crate::workspace::Workspace;
 
 /// Starts the worker: installs the message handler and tells the page it is ready.
 pub fn start() {
@@ -98,7 +99,7 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
         Request::Query { handle, seq, query } => {
             let response = match workspace.borrow().query(handle, &query) {
                 Ok(answer) => Response::Answer { handle, seq, answer },
-                Err(error) => Response::Failed { handle, error },
+                Err(error) => Response::QueryFailed { handle, seq, error },
             };
             post(&response);
         }

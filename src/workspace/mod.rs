@@ -8,77 +8,26 @@
 mod sniff;
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 use crate::chart::{gc_pause_chart_svg, memory_chart_svg};
-use crate::leaks::{digest::Digest, LeakReport};
-use crate::metrics::trend::{analyze, TrendOptions, TrendReport};
+use crate::leaks::digest::Digest;
+use crate::metrics::trend::{analyze, TrendOptions};
 use crate::metrics::{ErrorKind, MetricsError, MetricsFile};
-use crate::protocol::{ErrorReport, Handle, Phase, Progress, Query};
+use crate::protocol::{
+    Answer, ClassOrder, ErrorReport, FileInfo, Handle, MetricsInfo, Phase, Progress, Query, SnapshotInfo,
+    FIRST_CLASSES, FIRST_OBJECTS,
+};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
 use crate::snapshot::compare::{compare, ClassDiffRow, Comparison};
 use crate::snapshot::graph::NodeIdx;
-use crate::snapshot::parse::{describe_prefix, SnapshotMeta, SnapshotParser, PREFIX_LEN};
-use crate::snapshot::queries::{ClassRow, EdgeRow, NodeRow, Page, Summary};
+use crate::snapshot::parse::{describe_prefix, SnapshotParser, PREFIX_LEN};
+use crate::snapshot::queries::{ClassRow, Page};
+use crate::snapshot::SearchQuery;
 
 pub use sniff::{sniff, Kind};
 
-/// What the page learns about a file once it is analysed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum FileInfo {
-    Snapshot(SnapshotInfo),
-    Metrics(MetricsInfo),
-}
-
-/// A metrics file's verdict with the numbers behind it, and its charts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MetricsInfo {
-    pub name: String,
-    pub file_bytes: u64,
-    pub report: TrendReport,
-    /// Heap used / total / RSS over time with the post-GC floor and the fitted trend (SVG).
-    pub memory_chart_svg: String,
-    /// GC pauses over time (SVG), when the file has GC events or histograms.
-    pub gc_chart_svg: Option<String>,
-}
-
 /// The largest metrics file the workspace buffers (metrics are parsed whole; snapshots stream).
 pub const MAX_METRICS_BYTES: usize = 1 << 30;
-
-/// A heap snapshot's header, headline numbers, largest classes and largest objects.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SnapshotInfo {
-    pub name: String,
-    pub file_bytes: u64,
-    pub meta: SnapshotMeta,
-    pub summary: Summary,
-    /// Rows of the Summary in all (`summary` carries the first [`FIRST_CLASSES`]).
-    pub class_count: usize,
-    /// The largest V8 id of a JavaScript object: snapshots of one process are in the order they were taken
-    /// when these grow (see `HeapSnapshot::max_js_object_id`).
-    #[serde(default)]
-    pub max_js_object_id: u32,
-    /// Memory held by the process doing the analysis after this file was analysed, when the host can tell
-    /// (the worker reports its wasm memory); for checking the memory budget against the file's size.
-    pub analyser_memory_bytes: Option<u64>,
-}
-
-/// Classes shown with a snapshot's first view; more come page by page.
-pub const FIRST_CLASSES: usize = 100;
-/// Largest objects shown with a snapshot's first view.
-pub const FIRST_OBJECTS: usize = 20;
-
-/// One page of answers to a [`Query`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "page")]
-pub enum Answer {
-    Classes(Page<ClassRow>),
-    Nodes(Page<NodeRow>),
-    Edges(Page<EdgeRow>),
-    Comparison(Vec<ClassDiffRow>),
-    Leaks(Box<LeakReport>),
-}
 
 /// A file being read.
 enum Loading {
@@ -112,7 +61,12 @@ pub struct Workspace {
     entries: FxHashMap<Handle, Entry>,
     /// The last Comparison asked for, by (base, current): its pages come one query at a time.
     comparison: std::cell::RefCell<Option<((Handle, Handle), Comparison)>>,
+    /// The last search's matches, by (snapshot, query): its pages come one query at a time.
+    search: std::cell::RefCell<Option<KeptSearch>>,
 }
+
+/// A search's matches, by the snapshot and query they answer.
+type KeptSearch = ((Handle, SearchQuery), Vec<NodeIdx>);
 
 impl Workspace {
     pub fn new() -> Self {
@@ -122,7 +76,7 @@ impl Workspace {
     /// Starts reading a file of `size` bytes (0 when unknown). Replaces any file under the same handle.
     pub fn open(&mut self, handle: Handle, name: &str, size: u64) {
         let loading = Loading::Sniffing(Vec::new());
-        self.forget_comparison_of(handle);
+        self.forget_kept_answers_of(handle);
         self.entries.insert(handle, Entry::Loading { name: name.to_owned(), size, read: 0, loading });
     }
 
@@ -247,6 +201,13 @@ impl Workspace {
                 }
                 Ok(Answer::Leaks(Box::new(crate::leaks::report(&digests, snapshot))))
             }
+            Query::Search { search, offset, limit } => {
+                let matches = self.search_matches(handle, snapshot, search)?;
+                let start = (*offset as usize).min(matches.len());
+                let end = start.saturating_add(*limit as usize).min(matches.len());
+                let rows = matches[start..end].iter().map(|&n| snapshot.node_row(n)).collect();
+                Ok(Answer::Nodes(Page { offset: *offset as usize, total: matches.len(), rows }))
+            }
             _ => snapshot_query(snapshot, query),
         }
     }
@@ -273,13 +234,35 @@ impl Workspace {
             .map_err(|_| ErrorReport::new("the comparison was dropped while it was being read"))
     }
 
+    /// The matches of `search` in a snapshot, kept for the next page of the same search.
+    fn search_matches(
+        &self,
+        handle: Handle,
+        snapshot: &HeapSnapshot,
+        search: &SearchQuery,
+    ) -> Result<std::cell::Ref<'_, Vec<NodeIdx>>, ErrorReport> {
+        let cached =
+            self.search.borrow().as_ref().is_some_and(|((h, query), _)| *h == handle && query == search);
+        if !cached {
+            let matches = snapshot.search(search).map_err(|e| ErrorReport::new(e.to_string()))?;
+            *self.search.borrow_mut() = Some(((handle, search.clone()), matches));
+        }
+        std::cell::Ref::filter_map(self.search.borrow(), |s| s.as_ref().map(|(_, matches)| matches))
+            .map_err(|_| ErrorReport::new("the search was dropped while it was being read"))
+    }
+
     /// Forgets a file.
     pub fn close(&mut self, handle: Handle) {
         self.entries.remove(&handle);
-        self.forget_comparison_of(handle);
+        self.forget_kept_answers_of(handle);
     }
 
-    fn forget_comparison_of(&self, handle: Handle) {
+    /// Drops the Comparison and search kept for a file that is replaced or closed.
+    fn forget_kept_answers_of(&self, handle: Handle) {
+        let mut search = self.search.borrow_mut();
+        if search.as_ref().is_some_and(|((h, _), _)| *h == handle) {
+            *search = None;
+        }
         let mut comparison = self.comparison.borrow_mut();
         if comparison.as_ref().is_some_and(|((base, current), _)| *base == handle || *current == handle) {
             *comparison = None;
@@ -301,8 +284,8 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         }
     };
     Ok(match *query {
-        Query::Classes { offset, limit, ref filter } => {
-            Answer::Classes(snapshot.classes_matching(filter, offset as usize, limit as usize))
+        Query::Classes { offset, limit, ref filter, order, ascending } => {
+            Answer::Classes(sorted_classes(snapshot, filter, order, ascending, offset, limit))
         }
         Query::Instances { class, offset, limit } => {
             Answer::Nodes(snapshot.class_instances(class, offset as usize, limit as usize))
@@ -310,8 +293,11 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         Query::Edges { node: n, offset, limit } => {
             Answer::Edges(snapshot.edges(node(n)?, offset as usize, limit as usize))
         }
-        Query::Retainers { node: n, offset, limit } => {
+        Query::Retainers { node: n, offset, limit, by_distance: false } => {
             Answer::Edges(snapshot.retainers(node(n)?, offset as usize, limit as usize))
+        }
+        Query::Retainers { node: n, offset, limit, by_distance: true } => {
+            Answer::Edges(snapshot.retainers_by_distance(node(n)?, offset as usize, limit as usize))
         }
         Query::PathToRoot { node: n, offset, limit } => {
             Answer::Edges(snapshot.path_to_root(node(n)?, offset as usize, limit as usize))
@@ -322,7 +308,7 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         Query::DominatorChildren { node: n, offset, limit } => {
             Answer::Nodes(snapshot.dominator_children(node(n)?, offset as usize, limit as usize))
         }
-        Query::Compare { .. } | Query::CompareObjects { .. } | Query::Leaks { .. } => {
+        Query::Compare { .. } | Query::CompareObjects { .. } | Query::Leaks { .. } | Query::Search { .. } => {
             return Err(ErrorReport::new("a question about several snapshots was asked of one"))
         }
         Query::NodeById { id } => {
@@ -330,6 +316,37 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
             Answer::Nodes(Page { offset: 0, total: rows.len(), rows })
         }
     })
+}
+
+/// A page of the Summary's classes matching `filter`, in `order` (the snapshot keeps them by retained
+/// size; other orders sort the matching rows, a few thousand at most, on each page).
+fn sorted_classes(
+    snapshot: &HeapSnapshot,
+    filter: &str,
+    order: ClassOrder,
+    ascending: bool,
+    offset: u32,
+    limit: u32,
+) -> Page<ClassRow> {
+    let (offset, limit) = (offset as usize, limit as usize);
+    if order == ClassOrder::RetainedSize && !ascending {
+        return snapshot.classes_matching(filter, offset, limit);
+    }
+    let mut page = snapshot.classes_matching(filter, 0, usize::MAX);
+    page.rows.sort_by(|a, b| {
+        let by_column = match order {
+            ClassOrder::Name => a.name.cmp(&b.name),
+            ClassOrder::Count => a.count.cmp(&b.count),
+            ClassOrder::ShallowSize => a.shallow_size.cmp(&b.shallow_size),
+            ClassOrder::RetainedSize => a.retained_size.cmp(&b.retained_size),
+            ClassOrder::Distance => a.distance.cmp(&b.distance),
+        };
+        let by_column = if ascending { by_column } else { by_column.reverse() };
+        by_column.then_with(|| a.name.cmp(&b.name))
+    });
+    let start = offset.min(page.rows.len());
+    let end = start.saturating_add(limit).min(page.rows.len());
+    Page { offset, total: page.total, rows: page.rows.drain(start..end).collect() }
 }
 
 /// Moves a chunk into the right reader, deciding the file's kind once the prefix allows it.
