@@ -77,7 +77,7 @@ enum Matcher {
     CaseSensitive(String),
     /// An ASCII query in lower case, compared with ASCII letters folded.
     AsciiCaseless(Vec<u8>),
-    /// A non-ASCII query in lower case, compared with the haystack in lower case.
+    /// A query whose lower case is not ASCII, compared with the haystack in lower case.
     UnicodeCaseless(String),
     Regex(regex_lite::Regex),
 }
@@ -93,10 +93,13 @@ impl Matcher {
             Matcher::Regex(compiled)
         } else if case_sensitive {
             Matcher::CaseSensitive(text.to_owned())
-        } else if text.is_ascii() {
-            Matcher::AsciiCaseless(text.to_ascii_lowercase().into_bytes())
         } else {
-            Matcher::UnicodeCaseless(text.to_lowercase())
+            let lower = text.to_lowercase();
+            if lower.is_ascii() {
+                Matcher::AsciiCaseless(lower.into_bytes())
+            } else {
+                Matcher::UnicodeCaseless(lower)
+            }
         })
     }
 
@@ -106,7 +109,10 @@ impl Matcher {
             Matcher::AsciiCaseless(text) => {
                 haystack.as_bytes().windows(text.len()).any(|window| window.eq_ignore_ascii_case(text))
             }
-            Matcher::UnicodeCaseless(text) => haystack.to_lowercase().contains(text.as_str()),
+            // An ASCII haystack's lower case is ASCII and cannot hold the query: no need to lower it.
+            Matcher::UnicodeCaseless(text) => {
+                !haystack.is_ascii() && haystack.to_lowercase().contains(text.as_str())
+            }
             Matcher::Regex(regex) => regex.is_match(haystack),
         }
     }
@@ -183,6 +189,7 @@ mod tests {
         assert!(matches("hello", false, false, "say HeLLo there"));
         assert!(!matches("hello", true, false, "say HeLLo there"));
         assert!(matches("ÄPFEL", false, false, "grüne äpfel"));
+        assert!(!matches("äpfel", false, false, "apfel"));
         assert!(!matches("hello", false, false, "hell"));
         assert!(matches("a+b", false, false, "1 A+B"), "plain text is not a pattern");
     }
