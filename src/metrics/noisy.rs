@@ -125,12 +125,14 @@ pub enum Reading {
     Leak([f64; 3]),
     /// Flat before and after one shift ([`level_shift`]): a step, or a leak that started then.
     Shift { at: f64, rise: f64 },
-    /// Rose into the middle third, then no further beyond chance, and the last third could hide no material
-    /// growth: a plateau. `held_from` is the time of the middle third's lowest point.
+    /// Rose into the middle third, then no further beyond chance, and the last third is not above the middle
+    /// one or could hide no material growth: a plateau. `held_from` is the time of the middle third's lowest
+    /// point.
     Plateau { held_from: f64 },
     /// Rose beyond chance, but not in every third.
     Rising,
-    /// No material rise, and at most `bound` hidden by the noise, under a material growth.
+    /// No material rise, and at most `bound` hidden by the noise, under a material growth; or no rise at all
+    /// (`bound` may then be more).
     Flat { bound: f64 },
     /// No rise beyond chance, but the noise could hide up to `bound`, a material growth.
     TooNoisy { bound: f64 },
@@ -155,7 +157,10 @@ pub fn read(
     let wide = width.max(scatter(points, [a, b, c]));
     let bound = rise + lowest_excess(wide, ka, alpha);
     if rise < material {
-        return Some(if bound < flat(a) { Reading::Flat { bound } } else { Reading::TooNoisy { bound } });
+        // Lows that did not rise at all show no growth, whatever the noise could hide (the sentence says how
+        // much).
+        let flat = bound < flat(a) || rise <= 0.0;
+        return Some(if flat { Reading::Flat { bound } } else { Reading::TooNoisy { bound } });
     }
     let shift = level_shift(points, rise, wide, alpha);
     if let Some((_, at, rise)) = shift {
@@ -165,7 +170,10 @@ pub fn read(
         return Some(Reading::Leak(lows));
     }
     let held_from = points.iter().find(|p| p.1 == b).map_or(points[0].0, |p| p.0);
-    if rise_p(c - b, wide, kc) > alpha && c - b + lowest_excess(wide, kb, alpha) < flat(b) {
+    // A last third within chance of the middle one that is not above it at all, or that could hide under a
+    // material growth: the floor held.
+    let held = c <= b || c - b + lowest_excess(wide, kb, alpha) < flat(b);
+    if rise_p(c - b, wide, kc) > alpha && held {
         return Some(Reading::Plateau { held_from });
     }
     Some(if rise_p(rise, width, kc) <= alpha { Reading::Rising } else { Reading::TooNoisy { bound } })

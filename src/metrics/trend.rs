@@ -12,13 +12,17 @@
 //! `growing` when the floor still rose in most cycles); the last two cycles holding within the floor's noise
 //! over a quarter of the time, or, with exact floors, a last long cycle rising at under a tenth of the
 //! earlier rate, is a plateau (`stable`); the floor never coming back down and rising in at least two cycles
-//! (three for sampled floors, or a Mann–Kendall trend over 8 major-GC cycles) with no single jump making
-//! three quarters of the growth is a `leak`; so is a noisy floor (drops in sampled heap, or the old
-//! generation when its noise is over 2% of its level, as from 15 s scrapes) of five cycles or more whose
-//! lowest point rose from each third of the run to the next, leaning upwards overall (the lower envelope over
-//! several GC cycles climbing, however noisy each cycle's low); anything else material is
-//! `growing` (one jump: a step or a leak's start; two cycles: one comparison). Sampled floors that rise only
-//! within their noise, or that lean upwards by less than a material growth their noise could hide, give
+//! (three for sampled floors, or a Mann–Kendall trend over 8 exact cycles) with no single jump making three
+//! quarters of the growth is a `leak`; anything else material is `growing` (one jump: a step or a leak's
+//! start; two cycles: one comparison).
+//!
+//! **Noisy floors** measure their growth from the lowest point of the first third of the run to the lowest
+//! of the last (nothing corrects the last points). Drops in sampled heap, of five cycles or more, are read
+//! by [`noisy::read`] against their noise (leak, step or leak's start, plateau, stable, growing or
+//! insufficient data). An old generation sampled coarsely (noise over 2% of its level, as from 15 s
+//! scrapes), whose first sample after a major GC often sits on the floor, is a `leak` when its lowest point
+//! rose from each third of the run to the next by over 1% (see [`noisy::rises_every_third`]), no one of
+//! those rises making three quarters of the growth. Sampled floors that rise only within their noise give
 //! `insufficient data`, as does a sampled heap that saws with no GC drop standing out and fewer than three
 //! samples per floor window (15 s samples: the windows' minima would be anywhere on the sawtooth).
 //!
@@ -487,9 +491,10 @@ fn after_warm_up<'a>(points: &'a [(f64, f64)], series: &Series) -> &'a [(f64, f6
 /// not material growth of the envelope → stable (insufficient data when a sampled floor leans upwards and
 /// its noise could hide a material growth); the last two cycles held (within the noise) → a plateau,
 /// stable; higher in at least two cycles with no single jump making three quarters of the growth → leak
-/// (the floor does not come back down after a major GC, cycle after cycle), as is a noisy floor whose
-/// lowest point rose from each third of the run to the next (see [`rises_every_third`]); otherwise growing.
-/// Two cycles give one comparison, which cannot tell a step from a leak: growing at most.
+/// (the floor does not come back down after a major GC, cycle after cycle), as is a coarse old generation
+/// whose lowest point rose from each third of the run to the next (see [`noisy::rises_every_third`]);
+/// otherwise growing. Drops in sampled heap are read by [`noisy::read`] instead, from five cycles on. Two
+/// cycles give one comparison, which cannot tell a step from a leak: growing at most.
 fn cycle_verdict(
     points: &[(f64, f64)],
     (source, noise, post_gc): (FloorSource, f64, &[(f64, f64)]),
@@ -726,7 +731,7 @@ fn noisy_verdict(
             Verdict::Stable,
             format!(
                 "floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last}); these samples' noise \
-                 ({noise}) could hide {} at most",
+                 ({noise}) could hide {} of growth",
                 value(bound.max(0.0))
             ),
         ),
