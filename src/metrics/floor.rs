@@ -363,6 +363,24 @@ mod tests {
     }
 
     #[test]
+    fn major_gcs_hidden_by_a_fast_young_generation_are_falls_of_the_lows() {
+        // Every second the young generation gains 4 MB and a scavenge every third sample frees it, promoting
+        // 0.5 MB; every 12 samples a major GC brings the old generation back to 10 MB (+0.3 MB a cycle).
+        // Scavenges drop 8 MB, major GCs about as much: the raw drops do not tell them apart.
+        let values: Vec<f64> = (0..60)
+            .map(|i| {
+                let old = 10.0 + 0.3 * f64::from(i / 12) + 0.5 * f64::from((i % 12) / 3);
+                old + 4.0 * f64::from(i % 3)
+            })
+            .collect();
+        let heap = series("heapUsed", &[], Some(Role::HeapUsed), &values);
+        let floor = floor(&heap, None, &[]);
+        assert_eq!(floor.source, FloorSource::GcCycles);
+        let lows: Vec<f64> = floor.points.iter().map(|p| (p.1 / MB * 10.0).round() / 10.0).collect();
+        assert_eq!(lows, [10.3, 10.6, 10.9, 11.2], "one point per major GC, the first cycle left out");
+    }
+
+    #[test]
     fn a_sampled_sawtooth_splits_at_its_big_drops() {
         // Teeth of 8 samples climbing 1 MB a sample; each major GC drops to a floor 1 MB above the last.
         let values: Vec<f64> = (0..36).map(|i| f64::from(5 + i / 8 + i % 8)).collect();

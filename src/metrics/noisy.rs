@@ -7,7 +7,8 @@
 //! stretch's floor at confidence `1 − α`, and under a flat floor the lowest of a later stretch exceeds the
 //! lowest of an earlier one by `d` with probability at most `(1 − d/w)^k`. These bounds let a verdict say
 //! how much growth a noisy floor shows, and how much it could hide, rather than compare noisy points with
-//! a fixed margin.
+//! a fixed margin. The width is the caller's (a sample interval's allocation), raised to the points' own
+//! scatter when they spread wider, so that an underestimated noise cannot make a verdict confident.
 
 /// The lowest value and the number of points in each third of the points' span.
 pub fn thirds(points: &[(f64, f64)]) -> Option<[(f64, usize); 3]> {
@@ -42,13 +43,13 @@ fn scatter(points: &[(f64, f64)], lows: [f64; 3]) -> f64 {
 }
 
 /// How far the lowest of `k` points may sit above the true floor, at confidence `1 − alpha`.
-pub fn lowest_excess(width: f64, k: usize, alpha: f64) -> f64 {
+fn lowest_excess(width: f64, k: usize, alpha: f64) -> f64 {
     width * (1.0 - alpha.powf(1.0 / k.max(1) as f64))
 }
 
 /// The chance, under a flat floor, that the lowest of `k` later points exceeds an earlier lowest by `rise`
 /// or more (an upper bound: the earlier lowest is itself above the floor).
-pub fn rise_p(rise: f64, width: f64, k: usize) -> f64 {
+fn rise_p(rise: f64, width: f64, k: usize) -> f64 {
     if rise <= 0.0 {
         return 1.0;
     }
@@ -56,14 +57,6 @@ pub fn rise_p(rise: f64, width: f64, k: usize) -> f64 {
         return 0.0;
     }
     (1.0 - rise / width).powi(k.min(i32::MAX as usize) as i32)
-}
-
-/// The most the floor can have grown from the first third of the run to the last, at confidence
-/// `1 − alpha`: the last third's lowest (the floor is no higher) minus the first third's lowest less what it
-/// may sit above its floor.
-pub fn growth_upper_bound(points: &[(f64, f64)], width: f64, alpha: f64) -> Option<f64> {
-    let [(first, k_first), _, (last, _)] = thirds(points)?;
-    Some(last - (first - lowest_excess(width, k_first, alpha)))
 }
 
 /// A rise from each third of the run to the next: each third's lowest above the one before, and the last
@@ -93,7 +86,7 @@ pub fn rises_every_third(points: &[(f64, f64)], width: Option<f64>, alpha: f64) 
 /// `total` growth at least, while on each side the lowest of its second half rose less than a quarter of
 /// that jump in all over the lowest of its first half (flat before, flat after). Returns the times of the
 /// points either side of the split and the jump.
-pub fn level_shift(points: &[(f64, f64)], total: f64, width: f64, alpha: f64) -> Option<(f64, f64, f64)> {
+fn level_shift(points: &[(f64, f64)], total: f64, width: f64, alpha: f64) -> Option<(f64, f64, f64)> {
     let n = points.len();
     if n < 6 {
         return None;
@@ -193,7 +186,7 @@ mod tests {
     fn a_flat_noisy_floor_bounds_its_growth_and_does_not_rise() {
         let points = noisy(24, |_| 20.0);
         assert!(rises_every_third(&points, Some(4.0), 0.05).is_none());
-        let bound = growth_upper_bound(&points, 4.0, 0.05).unwrap();
+        let Some(Reading::Flat { bound }) = read(&points, 4.0, 0.05, 1.0, |_| 2.0) else { panic!() };
         assert!(bound > 0.0 && bound < 2.0, "{bound}");
         assert!(level_shift(&points, 6.0, 4.0, 0.05).is_none());
     }

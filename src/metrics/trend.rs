@@ -549,9 +549,8 @@ fn cycle_verdict(
     if source == FloorSource::GcCycles {
         // Drops in sampled heap: the young generation's fill at each low is anywhere up to the noise.
         let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
-        let width = noise;
-        if let Some(reading) = noisy::read(points, width, options.alpha, smallest_material, flat) {
-            return noisy_verdict(reading, (what, n, width, pct), &first_last, series);
+        if let Some(reading) = noisy::read(points, noise, options.alpha, smallest_material, flat) {
+            return noisy_verdict(reading, (what, n, noise, pct), &first_last, series);
         }
     }
     if !material {
@@ -595,9 +594,9 @@ fn cycle_verdict(
     let last_step_share = (points[n - 1].0 - points[n - 2].0) / (points[n - 1].0 - points[0].0).max(1.0);
     let slowed = exact && last_step_share >= 0.25 && rate(n - 2, n - 1) < 0.1 * rate(0, n - 2);
     let span = (points[n - 1].0 - points[0].0).max(1.0);
-    // Noisy floors (drops in sampled heap, or an old generation sampled coarsely) whose lowest point rose
-    // from each third of the run to the next have not held, whatever their noise: the lower envelope over
-    // windows of several GC cycles climbs.
+    // An old generation sampled coarsely whose lowest point rose from each third of the run to the next has
+    // not held, whatever its noise: the lower envelope over windows of several GC cycles climbs. (Drops in
+    // sampled heap of five cycles or more were read by `noisy::read` above.)
     let thirds = if is_noisy && n >= THIRDS_MIN_POINTS {
         noisy::rises_every_third(points, None, options.alpha)
     } else {
