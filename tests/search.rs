@@ -2,7 +2,8 @@
 //! name (`node_row`) matches, checked one by one, in the order of every object list (retained size, then
 //! id). A string value of the Node 20 fixture (its TLS cipher list, node @16843) is found by substring and
 //! by regular expression, a node by `@id`, a class's objects by class name; a bad regex is refused with a
-//! message. The Chromium fixture's `Detached <…>` nodes exercise the names DevTools builds.
+//! message. The Chromium fixture's `Detached <…>` nodes and the listeners fixture's 57 k concatenated strings
+//! exercise the names DevTools builds.
 
 use std::fs::File;
 use std::path::Path;
@@ -118,4 +119,17 @@ fn a_bad_regex_is_refused_with_a_message() {
     assert!(matches!(error, SearchError::InvalidRegex(_)));
     let message = error.to_string();
     assert!(message.starts_with("invalid regular expression: ") && message.len() > 30, "{message}");
+}
+
+#[test]
+fn concatenated_strings_are_searched_by_their_text() {
+    let snapshot = analysed("listeners-3");
+    // Texts with no spaces around them: the search trims its query.
+    for text in ["e", "listener", "ng s"] {
+        let found = snapshot.search(&query(text)).expect("a plain search");
+        assert_eq!(found, scan(&snapshot, |name| name.to_ascii_lowercase().contains(text)), "{text}");
+    }
+    let found = snapshot.search(&query("e")).expect("a plain search");
+    let concatenated = found.iter().filter(|&&n| snapshot.node_row(n).node_type == "concatenated string");
+    assert!(concatenated.count() > 1000);
 }

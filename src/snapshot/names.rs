@@ -91,45 +91,64 @@ pub fn edge_name<'g>(graph: &'g HeapGraph, kinds: &Kinds, e: usize) -> Cow<'g, s
     Cow::Borrowed(name)
 }
 
-/// Text of a concatenated string: its parts' names in order, stopping once 1024 UTF-16 units are reached.
-fn cons_string_text(graph: &HeapGraph, kinds: &Kinds, node: NodeIdx) -> String {
+/// UTF-16 units of a concatenated string's text after which DevTools adds no more parts.
+pub(crate) const CONS_TEXT_UNITS: usize = 1024;
+
+/// Text of a concatenated string: its parts' names in order, stopping once [`CONS_TEXT_UNITS`] UTF-16 units
+/// are reached.
+pub(crate) fn cons_string_text(graph: &HeapGraph, kinds: &Kinds, node: NodeIdx) -> String {
+    let mut text = String::new();
+    append_string_text(graph, kinds, node, &mut text, &mut 0);
+    text
+}
+
+/// Appends the text of string `node` (its parts' names in order, for a concatenated string) to `text`, whose
+/// length is `units` UTF-16 units, until [`CONS_TEXT_UNITS`] are reached.
+pub(crate) fn append_string_text(
+    graph: &HeapGraph,
+    kinds: &Kinds,
+    node: NodeIdx,
+    text: &mut String,
+    units: &mut usize,
+) {
     // A cycle of concatenated strings would never add text; DevTools would spin, we stop.
     const MAX_PARTS_VISITED: usize = 1 << 20;
-    let mut text = String::new();
-    let mut text_units = 0;
-    let mut stack = vec![node.0];
+    let mut stack = vec![node];
     let mut visited = 0;
     while let Some(part) = stack.pop() {
-        if text_units >= 1024 || visited >= MAX_PARTS_VISITED {
+        if *units >= CONS_TEXT_UNITS || visited >= MAX_PARTS_VISITED {
             break;
         }
         visited += 1;
-        let p = part as usize;
-        if u16::from(graph.node_type[p]) != kinds.node.cons_string {
-            let piece = graph.strings.get(graph.node_name[p]);
+        if u16::from(graph.node_type[part.0 as usize]) != kinds.node.cons_string {
+            let piece = graph.strings.get(graph.node_name[part.0 as usize]);
             text.push_str(piece);
-            text_units += utf16_len(piece);
+            *units += utf16_len(piece);
             continue;
         }
-        // A missing part reads as node 0, as in DevTools.
-        let (mut first, mut second) = (0, 0);
-        for e in graph.edges_of(NodeIdx(part)) {
-            let e = e as usize;
-            if first != 0 && second != 0 {
-                break;
-            }
-            if u16::from(graph.edge_type[e]) == kinds.edge.internal {
-                match graph.strings.get(StrIdx(graph.edge_name_or_index[e])) {
-                    "first" => first = graph.edge_to[e].0,
-                    "second" => second = graph.edge_to[e].0,
-                    _ => {}
-                }
-            }
-        }
+        let (first, second) = cons_parts(graph, kinds, part);
         stack.push(second);
         stack.push(first);
     }
-    text
+}
+
+/// The `first` and `second` parts of a concatenated string; a missing part reads as node 0, as in DevTools.
+pub(crate) fn cons_parts(graph: &HeapGraph, kinds: &Kinds, node: NodeIdx) -> (NodeIdx, NodeIdx) {
+    let (mut first, mut second) = (0, 0);
+    for e in graph.edges_of(node) {
+        let e = e as usize;
+        if first != 0 && second != 0 {
+            break;
+        }
+        if u16::from(graph.edge_type[e]) == kinds.edge.internal {
+            match graph.strings.get(StrIdx(graph.edge_name_or_index[e])) {
+                "first" => first = graph.edge_to[e].0,
+                "second" => second = graph.edge_to[e].0,
+                _ => {}
+            }
+        }
+    }
+    (NodeIdx(first), NodeIdx(second))
 }
 
 /// DevTools' name for a plain object: property names taken alternately from the start and the end of its

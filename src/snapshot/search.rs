@@ -18,6 +18,7 @@
 //! but digits is searched as text (DevTools finds nothing); a case-insensitive substring compares Unicode
 //! lower case for a non-ASCII query and ASCII letters only otherwise (as JavaScript's `i` flag does).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use super::analysis::HeapSnapshot;
 use super::bitset::BitSet;
 use super::graph::{NodeIdx, StrIdx};
 use super::lists::sort_largest_first;
-use super::names::display_name;
+use super::names::{append_string_text, cons_parts, display_name, CONS_TEXT_UNITS};
 
 /// A compiled pattern is refused beyond this size: matching costs pattern size times text length.
 const MAX_REGEX_BYTES: usize = 1 << 18;
@@ -118,6 +119,69 @@ impl Matcher {
     }
 }
 
+/// Verdicts on concatenated strings, each text built once. A string built by appending, `s = s + x` in a
+/// loop, is a chain of concatenated strings each holding the previous one as its first part; DevTools builds
+/// each one's text from the bottom of the chain, so a chain of n strings costs n² steps. Here a chain is
+/// resolved from the bottom up, each text extending the one below it by its second part's text; once a text
+/// is full (has reached `CONS_TEXT_UNITS`, after which DevTools adds nothing), every string above it in the
+/// chain shows the same text and shares its verdict.
+struct ConsVerdicts {
+    /// Strings whose text is full and whose verdict is therefore known.
+    full: BitSet,
+    /// For full texts: whether they match.
+    matched: BitSet,
+    /// The chain of first parts being resolved (reused).
+    chain: Vec<NodeIdx>,
+}
+
+impl ConsVerdicts {
+    fn new(n_nodes: usize) -> Self {
+        ConsVerdicts { full: BitSet::new(n_nodes), matched: BitSet::new(n_nodes), chain: Vec::new() }
+    }
+
+    /// Whether the text of concatenated string `node` matches.
+    fn matches(&mut self, snapshot: &HeapSnapshot, matcher: &Matcher, node: NodeIdx) -> bool {
+        let (graph, kinds) = (&snapshot.graph, &snapshot.kinds);
+        let is_cons = |n: NodeIdx| u16::from(graph.node_type[n.0 as usize]) == kinds.node.cons_string;
+        // Down the first parts to one with a verdict or one that is not concatenated; a cycle (a damaged
+        // snapshot) ends when the chain is longer than the snapshot.
+        self.chain.clear();
+        let mut part = node;
+        while is_cons(part) && !self.full.contains(part.0 as usize) && self.chain.len() <= graph.n_nodes() {
+            self.chain.push(part);
+            part = cons_parts(graph, kinds, part).0;
+        }
+        let mut verdict = self.matched.contains(part.0 as usize);
+        // The text of the part just resolved, while it is not full.
+        let mut below: Option<(String, usize)> = None;
+        while let Some(whole) = self.chain.pop() {
+            let (first, second) = cons_parts(graph, kinds, whole);
+            if self.full.contains(first.0 as usize) {
+                verdict = self.matched.contains(first.0 as usize);
+                self.full.insert(whole.0 as usize);
+                below = None;
+            } else {
+                let (mut text, mut units) = below.take().unwrap_or_else(|| {
+                    let (mut text, mut units) = (String::new(), 0);
+                    append_string_text(graph, kinds, first, &mut text, &mut units);
+                    (text, units)
+                });
+                append_string_text(graph, kinds, second, &mut text, &mut units);
+                verdict = matcher.is_match(&text);
+                if units >= CONS_TEXT_UNITS {
+                    self.full.insert(whole.0 as usize);
+                } else {
+                    below = Some((text, units));
+                }
+            }
+            if verdict {
+                self.matched.insert(whole.0 as usize);
+            }
+        }
+        verdict
+    }
+}
+
 /// The V8 id of a query `@123`.
 fn id_query(text: &str) -> Option<&str> {
     text.strip_prefix('@').filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
@@ -153,13 +217,19 @@ impl HeapSnapshot {
                 matching_strings.insert(s);
             }
         }
+        let mut cons = ConsVerdicts::new(self.n_nodes());
         (0..self.n_nodes() as u32)
             .map(NodeIdx)
-            .filter(|&node| match display_name(graph, &self.kinds, &self.detachedness, node) {
-                std::borrow::Cow::Borrowed(_) => {
-                    matching_strings.contains(graph.node_name[node.0 as usize].0 as usize)
+            .filter(|&node| {
+                if u16::from(graph.node_type[node.0 as usize]) == self.kinds.node.cons_string {
+                    return cons.matches(self, matcher, node);
                 }
-                std::borrow::Cow::Owned(built) => matcher.is_match(&built),
+                match display_name(graph, &self.kinds, &self.detachedness, node) {
+                    Cow::Borrowed(_) => {
+                        matching_strings.contains(graph.node_name[node.0 as usize].0 as usize)
+                    }
+                    Cow::Owned(built) => matcher.is_match(&built),
+                }
             })
             .collect()
     }
