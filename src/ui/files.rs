@@ -32,6 +32,15 @@ pub struct File {
     status: HtmlElement,
 }
 
+/// A loaded metrics file, under the name of its tab.
+pub struct LoadedMetrics {
+    pub handle: Handle,
+    pub name: String,
+    /// A timeline merged from several files.
+    pub combination: bool,
+    pub info: Rc<MetricsInfo>,
+}
+
 /// Every file opened in this page load, in the order they were opened.
 #[derive(Default)]
 pub struct Files {
@@ -183,13 +192,18 @@ impl Files {
             .collect()
     }
 
-    /// Every loaded metrics file (combinations too), with whether it is a combination.
-    pub fn metrics(&self) -> Vec<(Handle, bool, Rc<MetricsInfo>)> {
+    /// Every loaded metrics file (combinations too).
+    pub fn metrics(&self) -> Vec<LoadedMetrics> {
         self.files
             .borrow()
             .iter()
             .filter_map(|f| match &f.state {
-                State::Metrics(info) => Some((f.handle, f.combination, Rc::clone(info))),
+                State::Metrics(info) => Some(LoadedMetrics {
+                    handle: f.handle,
+                    name: f.name.clone(),
+                    combination: f.combination,
+                    info: Rc::clone(info),
+                }),
                 _ => None,
             })
             .collect()

@@ -148,14 +148,15 @@ impl App {
             }
             Response::Opened { handle, info } => {
                 self.end_upload(handle);
-                let first_snapshot = files.snapshots().is_empty() && matches!(*info, FileInfo::Snapshot(_));
-                files.loaded(handle, *info);
-                // The first snapshot opens its Overview unless the URL names a view already.
-                if first_snapshot && Route::current().view.is_empty() {
-                    if let Some((_, name, _)) = files.snapshot(None) {
-                        Route::new("overview").with("file", &name).replace();
-                    }
+                // The first file opens its view (a snapshot's Overview, metrics' Trends) unless the URL names one.
+                if Route::current().view.is_empty() {
+                    let first_view = match &*info {
+                        FileInfo::Snapshot(snapshot) => Route::new("overview").with("file", &snapshot.name),
+                        FileInfo::Metrics(metrics) => Route::new("trends").with("file", &metrics.name),
+                    };
+                    first_view.replace();
                 }
+                files.loaded(handle, *info);
                 self.show_route();
             }
             Response::Answer { seq, answer, .. } => self.context.port.deliver(seq, Ok(answer)),
@@ -225,8 +226,8 @@ impl App {
             .files
             .metrics()
             .into_iter()
-            .filter(|(_, combined, _)| !combined)
-            .map(|(h, _, _)| h)
+            .filter(|metrics| !metrics.combination)
+            .map(|metrics| metrics.handle)
             .collect();
         let handle = self.new_handle();
         let name = format!("{} metrics files on one timeline", sources.len());

@@ -19,6 +19,7 @@ use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
 
 use super::dom::{append, el, set_attr};
 use super::listeners::Listeners;
+use crate::units::format_count;
 
 /// A column: its header, its `data-col` name, and whether it holds numbers (right-aligned).
 pub struct Column {
@@ -99,6 +100,8 @@ struct Entry<I> {
     depth: usize,
     tr: Option<HtmlElement>,
     key: String,
+    /// The row is an object (it has an `@id`): Enter and a click on its name open it.
+    is_object: bool,
     expandable: bool,
     expanded: bool,
     children: Vec<usize>,
@@ -120,6 +123,7 @@ impl<I> Entry<I> {
             depth,
             tr: None,
             key: String::new(),
+            is_object: false,
             expandable: true,
             expanded: false,
             children: Vec::new(),
@@ -231,9 +235,10 @@ impl<M: TreeModel> TreeTable<M> {
         }
         let Some(index) = index_attr(&tr, "data-i") else { return };
         self.select(index);
-        let on_name = target.closest("td[data-col=name]").ok().flatten().is_some();
+        // An object's name opens the object; elsewhere a click opens or closes the row.
+        let on_object_name = target.closest(".open[data-id]").ok().flatten().is_some();
         let expandable = self.with_entry(index, |e| e.expandable).unwrap_or(false);
-        if expandable && !(on_name && target.closest(".open").ok().flatten().is_some()) {
+        if expandable && !on_object_name {
             self.toggle(index);
         } else {
             self.activate(index);
@@ -263,7 +268,10 @@ impl<M: TreeModel> TreeTable<M> {
                 true
             }
             "Enter" if selected != ROOT => {
-                self.activate(selected);
+                match self.with_entry(selected, |e| (e.is_object, e.expandable)) {
+                    Some((false, true)) => self.toggle(selected),
+                    _ => self.activate(selected),
+                }
                 true
             }
             _ => false,
@@ -477,6 +485,7 @@ impl<M: TreeModel> TreeTable<M> {
                 let mut entry = Entry::new(Some(item), parent, depth);
                 entry.tr = Some(tr);
                 entry.key = view.key;
+                entry.is_object = view.id.is_some();
                 entry.expandable = view.expandable;
                 entries.push(Some(entry));
                 indices.push(index);
@@ -554,7 +563,9 @@ impl<M: TreeModel> TreeTable<M> {
         }
         let text = match &tail {
             Tail::Loading => "Loading…".to_string(),
-            Tail::More if shown < total => format!("Show more ({} of {} shown)", shown, total),
+            Tail::More if shown < total => {
+                format!("Show more ({} of {} shown)", format_count(shown as u64), format_count(total as u64))
+            }
             Tail::More if total == 0 => "none".to_string(),
             Tail::More => return,
             Tail::Error(message) => message.clone(),
@@ -612,10 +623,8 @@ impl<M: TreeModel> TreeTable<M> {
                     if let Some(entry) = self.entries.borrow_mut().get_mut(child).and_then(|e| e.as_mut()) {
                         entry.pending = rest.to_vec();
                     }
+                    // The path ends at the deepest row that was open: it opens too.
                     self.select(child);
-                    if rest.is_empty() {
-                        return;
-                    }
                     self.expand(child);
                 }
                 None if children.len() < total && searched < PATH_SEARCH_PAGES => {

@@ -17,13 +17,16 @@ const MIME = {
   '.gz': 'application/octet-stream', '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves dist/ and, under /__fixtures/, the test fixtures (so a test can drop a real file). */
+/** Serves dist/ and, under /__fixtures/, the test fixtures (so a test can drop a real file), and under
+ * /__generated/ the files tests make in target/e2e. */
 export async function startServer() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     let file;
     if (url.pathname.startsWith('/__fixtures/')) {
       file = path.join(fixturesDir, decodeURIComponent(url.pathname.slice('/__fixtures/'.length)));
+    } else if (url.pathname.startsWith('/__generated/')) {
+      file = path.join(screenshotDir, decodeURIComponent(url.pathname.slice('/__generated/'.length)));
     } else {
       file = path.join(distDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
     }
@@ -65,11 +68,11 @@ export async function openApp(browser, origin) {
 }
 
 /** Drops fixture files onto the drop zone together, the way a browser does: one DataTransfer holding a File
- * each. `files` are `{ path, name?, gunzip? }`; with `gunzip` the fixture is decompressed first (in the page),
+ * each. `files` are `{ path, url?, name?, gunzip? }` (`url` for a file not among the fixtures); with `gunzip` the fixture is decompressed first (in the page),
  * so a large snapshot arrives as its text. */
 export async function dropFixtures(page, files) {
-  const specs = files.map(({ path: relativePath, name = path.basename(relativePath), gunzip = false }) =>
-    ({ url: '/__fixtures/' + relativePath, name, gunzip }));
+  const specs = files.map(({ path: relativePath, url, name = path.basename(relativePath), gunzip = false }) =>
+    ({ url: url ?? '/__fixtures/' + relativePath, name, gunzip }));
   await page.evaluate(async (specs) => {
     const transfer = new DataTransfer();
     for (const { url, name, gunzip } of specs) {

@@ -109,7 +109,8 @@ fn verdicts_at_a_glance(context: &Context, into: &HtmlElement) {
     }
     append(into, el("h3", "", "Memory metrics"));
     let list = append(into, el("ul", "verdicts", ""));
-    for (_, _, info) in metrics {
+    for metrics in metrics {
+        let info = &metrics.info;
         let li = append(&list, el("li", "", ""));
         let a = append(
             &li,
@@ -119,7 +120,7 @@ fn verdicts_at_a_glance(context: &Context, into: &HtmlElement) {
                 info.report.verdict.as_str(),
             ),
         );
-        set_attr(&a, "href", &Route::new("trends").with("file", &info.name).to_hash());
-        append(&li, el("span", "", &format!(" {}: {}", info.name, info.report.reason)));
+        set_attr(&a, "href", &Route::new("trends").with("file", &metrics.name).to_hash());
+        append(&li, el("span", "", &format!(" {}: {}", metrics.name, info.report.reason)));
     }
 }

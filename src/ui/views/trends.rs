@@ -20,7 +20,7 @@ pub fn show(context: &Rc<Context>, route: &Route, body: &HtmlElement) -> Alive {
         append(&section, el("p", "muted", "No metrics file is loaded: drop a process.memoryUsage() log, a Prometheus scrape or a --trace-gc log."));
         return Box::new(listeners);
     }
-    let singles = metrics.iter().filter(|(_, combination, _)| !combination).count();
+    let singles = metrics.iter().filter(|m| !m.combination).count();
     if singles >= 2 {
         let button = append(
             &section,
@@ -32,12 +32,12 @@ pub fn show(context: &Rc<Context>, route: &Route, body: &HtmlElement) -> Alive {
         listeners.on(&button, "click", move |_| combine());
     }
     let wanted = route.get("file");
-    for (handle, _, info) in &metrics {
+    for metrics in &metrics {
         let card = append(&section, el("article", "metrics-file", ""));
-        set_attr(&card, "data-handle", &handle.to_string());
-        append(&card, el("h3", "file-name", &info.name));
-        metrics_view::show(&card, info);
-        if wanted == Some(info.name.as_str()) {
+        set_attr(&card, "data-handle", &metrics.handle.to_string());
+        append(&card, el("h3", "file-name", &metrics.name));
+        metrics_view::show(&card, &metrics.info);
+        if wanted == Some(metrics.name.as_str()) {
             card.scroll_into_view();
         }
     }
