@@ -107,9 +107,7 @@ impl Matcher {
     fn is_match(&self, haystack: &str) -> bool {
         match self {
             Matcher::CaseSensitive(text) => haystack.contains(text.as_str()),
-            Matcher::AsciiCaseless(text) => {
-                haystack.as_bytes().windows(text.len()).any(|window| window.eq_ignore_ascii_case(text))
-            }
+            Matcher::AsciiCaseless(text) => contains_ascii_caseless(haystack.as_bytes(), text),
             // An ASCII haystack's lower case is ASCII and cannot hold the query: no need to lower it.
             Matcher::UnicodeCaseless(text) => {
                 !haystack.is_ascii() && haystack.to_lowercase().contains(text.as_str())
@@ -180,6 +178,16 @@ impl ConsVerdicts {
         }
         verdict
     }
+}
+
+/// Whether `haystack` contains `needle` (lower case, not empty), ASCII letters compared without case. Only
+/// positions holding the needle's first byte, in either case, are compared further: most are not.
+fn contains_ascii_caseless(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else { return false };
+    let (lower, upper) = (needle[0], needle[0].to_ascii_uppercase());
+    haystack[..=last_start].iter().enumerate().any(|(at, &b)| {
+        (b == lower || b == upper) && haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(&needle[1..])
+    })
 }
 
 /// The V8 id of a query `@123`.
@@ -261,6 +269,11 @@ mod tests {
         assert!(matches("ÄPFEL", false, false, "grüne äpfel"));
         assert!(!matches("äpfel", false, false, "apfel"));
         assert!(!matches("hello", false, false, "hell"));
+        assert!(
+            matches("lo", false, false, "hello")
+                && matches("h", false, false, "H")
+                && !matches("x", false, false, "")
+        );
         assert!(matches("a+b", false, false, "1 A+B"), "plain text is not a pattern");
     }
 
