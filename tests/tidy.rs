@@ -64,3 +64,21 @@ fn trunk_uses_the_pinned_wasm_opt() {
         "Trunk.toml must pin wasm_opt version_{major}"
     );
 }
+
+/// The page frees what it stops showing: a listener lives in a `Listeners` that removes it when its view
+/// goes, never `forget()`-ed (which leaks its closure and everything it holds for the page's life); and the
+/// page depends on the worker only through `protocol`, never the `workspace`.
+#[test]
+fn the_page_forgets_no_closure_and_knows_only_the_protocol() {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+    let mut files = Vec::new();
+    rust_files(&ui, &mut files);
+    assert!(files.len() > 5, "found the page's sources");
+    for file in files {
+        let text = fs::read_to_string(&file).expect("readable source");
+        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            assert!(!line.contains(".forget()"), "{} forgets a closure: {line}", file.display());
+            assert!(!line.contains("workspace::"), "{} reaches into the workspace: {line}", file.display());
+        }
+    }
+}

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use crate::chart::{gc_pause_chart_svg, memory_chart_svg};
 use crate::leaks::digest::Digest;
+use crate::leaks::LeakReport;
 use crate::metrics::trend::{analyze, TrendOptions};
 use crate::metrics::{ErrorKind, MetricsError, MetricsFile};
 use crate::protocol::{
@@ -63,6 +64,8 @@ pub struct Workspace {
     comparison: std::cell::RefCell<Option<((Handle, Handle), Comparison)>>,
     /// The last search's matches, by (snapshot, query): its pages come one query at a time.
     search: std::cell::RefCell<Option<KeptSearch>>,
+    /// The last leak report, by its series (oldest first): the Overview and the Leaks view ask for it again.
+    leaks: std::cell::RefCell<Option<(Vec<Handle>, Box<LeakReport>)>>,
 }
 
 /// A search's matches, by the snapshot and query they answer.
@@ -194,12 +197,19 @@ impl Workspace {
                 Ok(Answer::Nodes(Page { offset: *offset as usize, total: nodes.len(), rows }))
             }
             Query::Leaks { earlier } => {
+                let series: Vec<Handle> = earlier.iter().copied().chain([handle]).collect();
+                let kept = self.leaks.borrow().as_ref().filter(|(s, _)| *s == series).map(|(_, r)| r.clone());
+                if let Some(report) = kept {
+                    return Ok(Answer::Leaks(report));
+                }
                 let mut digests: Vec<Digest> = Vec::with_capacity(earlier.len());
                 for &h in earlier {
                     let digest = Digest::of(self.snapshot(h)?, crate::leaks::role_of(&digests));
                     digests.push(digest);
                 }
-                Ok(Answer::Leaks(Box::new(crate::leaks::report(&digests, snapshot))))
+                let report = Box::new(crate::leaks::report(&digests, snapshot));
+                *self.leaks.borrow_mut() = Some((series, report.clone()));
+                Ok(Answer::Leaks(report))
             }
             Query::Search { search, offset, limit } => {
                 let matches = self.search_matches(handle, snapshot, search)?;
@@ -257,8 +267,12 @@ impl Workspace {
         self.forget_kept_answers_of(handle);
     }
 
-    /// Drops the Comparison and search kept for a file that is replaced or closed.
+    /// Drops the Comparison, search and leak report kept for a file that is replaced or closed.
     fn forget_kept_answers_of(&self, handle: Handle) {
+        let mut leaks = self.leaks.borrow_mut();
+        if leaks.as_ref().is_some_and(|(series, _)| series.contains(&handle)) {
+            *leaks = None;
+        }
         let mut search = self.search.borrow_mut();
         if search.as_ref().is_some_and(|((h, _), _)| *h == handle) {
             *search = None;

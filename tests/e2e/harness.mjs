@@ -113,9 +113,9 @@ export function devtoolsNumbers(file) {
   return readOracle(series).files.find((f) => f.file === file).devtools;
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, options = {}) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, name);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, ...options });
   return file;
 }

@@ -260,7 +260,7 @@ for (const colorScheme of ['light', 'dark']) {
       else if (name === 'leaks') await view.locator('.leak-report > *').first().waitFor({ timeout: 60000 });
       else await rows(view).first().waitFor({ timeout: 60000 });
       await page.waitForTimeout(300);
-      await screenshot(page, `view-${name}-${colorScheme}.png`);
+      await screenshot(page, `view-${name}-${colorScheme}.jpg`, { fullPage: false, type: 'jpeg', quality: 80 });
     }
   }, { colorScheme });
 }
