@@ -9,6 +9,7 @@ pub mod chart;
 pub mod leaks;
 pub mod metrics;
 pub mod protocol;
+pub mod report;
 pub mod snapshot;
 pub mod units;
 pub mod workspace;

@@ -9,6 +9,7 @@ use heapscope::leaks::survivors::Cluster;
 use heapscope::leaks::suspects::{growth_text, Suspect};
 use heapscope::leaks::trace::TraceStep;
 use heapscope::leaks::{LeakReport, Series};
+use heapscope::snapshot::HeapSnapshot;
 use heapscope::units::format_count;
 
 use super::output;
@@ -42,15 +43,7 @@ pub fn run(args: Vec<OsString>) -> Result<bool, String> {
     for (i, path) in paths.iter().enumerate() {
         // One whole snapshot at a time: the earlier ones are digested and dropped before the next is read.
         let snapshot = load_snapshot(path)?;
-        let max_id = snapshot.max_js_object_id();
-        if max_id < newest_id {
-            return Err(format!(
-                "{}: its objects are older than the previous snapshot's (largest JS object id @{max_id} < @{newest_id}): \
-                 give the snapshots of one process oldest first",
-                path.to_string_lossy()
-            ));
-        }
-        newest_id = max_id;
+        check_oldest_first(path, &snapshot, &mut newest_id)?;
         if i + 1 < paths.len() {
             series.push_earlier(&snapshot);
         } else {
@@ -66,6 +59,26 @@ pub fn run(args: Vec<OsString>) -> Result<bool, String> {
         }
     })?;
     Ok(fail_on_leak && !report.suspects.is_empty())
+}
+
+/// Checks that `snapshot` (read from `path`) is not older than the one before it, whose largest JS object
+/// id is `newest_id`, and moves `newest_id` on: ids only grow in one process, and the leak analysis reads
+/// the series oldest first.
+pub fn check_oldest_first(
+    path: &OsString,
+    snapshot: &HeapSnapshot,
+    newest_id: &mut u32,
+) -> Result<(), String> {
+    let max_id = snapshot.max_js_object_id();
+    if max_id < *newest_id {
+        return Err(format!(
+            "{}: its objects are older than the previous snapshot's (largest JS object id @{max_id} < @{newest_id}): \
+             give the snapshots of one process oldest first",
+            path.to_string_lossy()
+        ));
+    }
+    *newest_id = max_id;
+    Ok(())
 }
 
 /// The JSON of `leaks --json`.

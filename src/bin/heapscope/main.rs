@@ -6,6 +6,7 @@ mod info;
 mod inspect;
 mod leaks;
 mod output;
+mod report;
 mod summary;
 mod trend;
 
@@ -23,6 +24,9 @@ usage:
                                            DevTools' Comparison: objects new and deleted, per class
   heapscope leaks S1 S2 [S3 …] [--json] [--fail-on-leak]
                                            leak suspects: what grows, what holds it (exit 1 with --fail-on-leak)
+  heapscope report S1 [S2 …] [METRICS …] [-o OUT] [--json] [--include-strings]
+                                           one HTML report (or JSON) to share: summary, metrics verdicts,
+                                           comparison, leak suspects; heap strings redacted by default
   heapscope trend FILE... [--json] [--svg OUT.svg] [--heap-limit BYTES]
                                            leak verdict and chart from memory metrics
 ";
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
             Err(message) => Err(message),
         },
         "trend" => trend::run(rest),
+        "report" => report::run(rest),
         "-h" | "--help" | "help" => output::to_stdout(|out| out.write_all(USAGE.as_bytes())),
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };

@@ -70,17 +70,23 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// Reads and parses the metrics file at `path`, or each file of a directory; errors name the file.
+pub fn load_metrics(path: &Path) -> Result<Vec<MetricsFile>, String> {
+    let mut parsed = Vec::new();
+    for file in expand(path)? {
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name =
+            file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        parsed.push(metrics::parse(&name, &bytes).map_err(|e| e.to_string())?);
+    }
+    Ok(parsed)
+}
+
 pub fn run(args: Vec<OsString>) -> Result<(), String> {
     let args = parse_args(args)?;
     let mut parsed: Vec<MetricsFile> = Vec::new();
     for path in &args.files {
-        for file in expand(path)? {
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let name = file
-                .file_name()
-                .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-            parsed.push(metrics::parse(&name, &bytes).map_err(|e| e.to_string())?);
-        }
+        parsed.extend(load_metrics(path)?);
     }
     let file = metrics::combine(parsed);
     let options = TrendOptions { heap_limit_bytes: args.heap_limit, ..TrendOptions::default() };
