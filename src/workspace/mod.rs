@@ -18,6 +18,7 @@ use crate::protocol::{
     Answer, ClassOrder, ErrorReport, FileInfo, Handle, MetricsInfo, Phase, Progress, Query, SnapshotInfo,
     FIRST_CLASSES, FIRST_OBJECTS,
 };
+use crate::report::{Report, ReportOptions};
 use crate::snapshot::analysis::{AnalysisPhase, HeapSnapshot};
 use crate::snapshot::compare::{compare, ClassDiffRow, Comparison};
 use crate::snapshot::graph::NodeIdx;
@@ -220,6 +221,30 @@ impl Workspace {
             }
             _ => snapshot_query(snapshot, query),
         }
+    }
+
+    /// The report of loaded snapshots (oldest first) and metrics files. Snapshots are named by their handle
+    /// (`snapshot #3`; the workspace keeps no snapshot's file name), metrics files by their file name.
+    pub fn report(
+        &self,
+        snapshots: &[Handle],
+        metrics: &[Handle],
+        options: ReportOptions,
+    ) -> Result<Report, ErrorReport> {
+        let names: Vec<String> = snapshots.iter().map(|h| format!("snapshot #{h}")).collect();
+        let snapshots: Vec<(&str, &HeapSnapshot)> = names
+            .iter()
+            .zip(snapshots)
+            .map(|(name, &h)| Ok((name.as_str(), self.snapshot(h)?)))
+            .collect::<Result<_, ErrorReport>>()?;
+        let metrics: Vec<(&str, &MetricsFile)> = metrics
+            .iter()
+            .map(|h| match self.entries.get(h) {
+                Some(Entry::Loaded(Loaded::Metrics { file, .. })) => Ok((file.file_name.as_str(), &**file)),
+                _ => Err(ErrorReport::new(format!("file #{h} is not a loaded metrics file"))),
+            })
+            .collect::<Result<_, ErrorReport>>()?;
+        Ok(Report::build(&snapshots, &metrics, options))
     }
 
     fn snapshot(&self, handle: Handle) -> Result<&HeapSnapshot, ErrorReport> {
