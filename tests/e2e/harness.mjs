@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const distDir = path.join(root, 'dist');
+// HEAPSCOPE_DIST: test another build than dist/ (say one made with `trunk build --dist /tmp/…`).
+export const distDir = process.env.HEAPSCOPE_DIST ? path.resolve(process.env.HEAPSCOPE_DIST) : path.join(root, 'dist');
 export const fixturesDir = path.join(root, 'tests/fixtures');
 export const screenshotDir = path.join(root, 'target/e2e');
 
@@ -17,10 +18,11 @@ const MIME = {
   '.gz': 'application/octet-stream', '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves dist/ and, under /__fixtures/, the test fixtures (so a test can drop a real file), and under
- * /__generated/ the files tests make in target/e2e. */
-export async function startServer() {
+/** Serves dist/ (or `dir`) and, under /__fixtures/, the test fixtures (so a test can drop a real file), and under
+ * /__generated/ the files tests make in target/e2e. `onRequest` sees each request's path first. */
+export async function startServer({ dir = distDir, onRequest = () => {} } = {}) {
   const server = http.createServer((req, res) => {
+    onRequest(req);
     const url = new URL(req.url, 'http://127.0.0.1');
     let file;
     if (url.pathname.startsWith('/__fixtures/')) {
@@ -28,9 +30,9 @@ export async function startServer() {
     } else if (url.pathname.startsWith('/__generated/')) {
       file = path.join(screenshotDir, decodeURIComponent(url.pathname.slice('/__generated/'.length)));
     } else {
-      file = path.join(distDir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+      file = path.join(dir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
     }
-    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    if (!(file.startsWith(root) || file.startsWith(dir)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end('not found');
       return;
     }
