@@ -153,7 +153,9 @@ fn names_text(value: &Value, out: &mut String) {
             };
             let a_string = is("type", &STRING_TYPES) || is("class_name", &STRING_CLASSES);
             for (key, v) in map {
-                if !(a_string && key == "name") && !matches!(key.as_str(), "title" | "owner_path" | "path") {
+                let built_from_steps = matches!(key.as_str(), "title" | "owner_path" | "path");
+                let value_of_a_string = a_string && key == "name";
+                if !built_from_steps && !value_of_a_string {
                     names_text(v, out);
                 }
             }
