@@ -31,7 +31,7 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:13px}\
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;\
 overflow-wrap:anywhere}th{background:var(--card)}td.n,th.n{text-align:right;white-space:nowrap}\
 code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace}\
-.verdict{font-weight:600;text-transform:uppercase;letter-spacing:.03em}\
+.verdict{font-weight:600;text-transform:uppercase;letter-spacing:.03em;white-space:nowrap}\
 .leak{color:var(--leak)}.growing{color:var(--grow)}.stable{color:var(--ok)}\
 .chart{background:#fff;color:#1f2328;border-radius:6px;padding:.5rem;overflow-x:auto;margin:.5rem 0}\
 .chart svg{max-width:100%;height:auto}.suspect{background:var(--card);border:1px solid var(--line);\
@@ -165,7 +165,11 @@ fn metrics(out: &mut String, section: &MetricsSection) {
         trend.series.iter().map(|s| {
             vec![
                 format!("<code>{}</code>", esc(&s.display_name())),
-                esc(s.verdict.as_str()),
+                format!(
+                    "<span class=\"verdict {}\">{}</span>",
+                    s.verdict.as_str().replace(' ', "-"),
+                    esc(s.verdict.as_str())
+                ),
                 esc(&s.reason),
                 format_count(s.samples as u64),
             ]
