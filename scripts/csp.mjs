@@ -1,6 +1,8 @@
 // Trunk post-build hook: writes a Content-Security-Policy into the built index.html. The page may load only
 // its own files and run only its own scripts (Trunk's inline loader is allowed by its SHA-256 hash), so no
-// request can leave the page: snapshots hold secrets. Reads TRUNK_STAGING_DIR (set by Trunk).
+// request can leave the page with a snapshot's contents: snapshots hold secrets. The one exception is
+// reading: `#url=` links download published files (after the user confirms the host) from https: hosts or a
+// local server. Reads TRUNK_STAGING_DIR (set by Trunk).
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -16,7 +18,7 @@ const policy = [
   "default-src 'self'",
   `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`,
   "worker-src 'self'",
-  "connect-src 'self'",
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
   "object-src 'none'",

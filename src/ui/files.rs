@@ -68,8 +68,8 @@ impl Files {
         });
     }
 
-    /// Adds a tab for a file about to be read (`size` known) or a combination being made.
-    pub fn add(&self, handle: Handle, name: &str, size: Option<u64>) {
+    /// Adds a tab for a file about to be read (of `size` bytes, when known) or a combination being made.
+    pub fn add(&self, handle: Handle, name: &str, size: Option<u64>, combination: bool) {
         let tab = el("li", "file-tab loading", "");
         set_attr(&tab, "data-handle", &handle.to_string());
         let title = append(&tab, el("button", "file-name", name));
@@ -92,7 +92,7 @@ impl Files {
             handle,
             name: name.to_owned(),
             state: State::Loading,
-            combination: size.is_none(),
+            combination,
             tab,
             progress,
             status,

@@ -10,12 +10,15 @@
 
 mod dom;
 mod files;
+mod launch;
 mod listeners;
 mod metrics_view;
 mod port;
+mod remote;
 mod router;
 mod table;
 mod tree;
+mod update;
 mod upload;
 mod views;
 
@@ -55,6 +58,8 @@ struct App {
     view: RefCell<Option<views::Alive>>,
     /// Listeners for the page's lifetime (drop zone, picker, example, hash, keys).
     listeners: Listeners,
+    /// Files a link (`#url=`) asks to download, once the user confirms.
+    remote: remote::Remote,
 }
 
 type Shared = Rc<App>;
@@ -88,34 +93,24 @@ pub fn start() {
             uploads: RefCell::default(),
             view: RefCell::default(),
             listeners: Listeners::default(),
+            remote: remote::Remote::default(),
         }
     });
-    register_service_worker();
+    update::watch();
+    let weak = Rc::downgrade(&app);
+    launch::consume(move |file| weak.upgrade().iter().for_each(|app| app.open(&file)));
     listen_to_worker(&app);
     wire_inputs(&app);
     let port = Rc::clone(&app.context.port);
     app.context.files.listen(move |handle| port.send(&Request::Close { handle }, None));
     app.show_route();
+    app.offer_remote();
     // The page's state lives as long as the page; everything else holds it weakly.
     PAGE.with(|page| *page.borrow_mut() = Some(app));
 }
 
 thread_local! {
     static PAGE: RefCell<Option<Shared>> = const { RefCell::new(None) };
-}
-
-/// Caches the app for offline use (see `www/sw.js`); the page works without it.
-fn register_service_worker() {
-    let Some(window) = web_sys::window() else { return };
-    let registration = window.navigator().service_worker().register("./sw.js");
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = JsFuture::from(registration).await {
-            web_sys::console::warn_2(
-                &"heapscope: no offline copy (service worker not registered)".into(),
-                &e,
-            );
-        }
-    });
 }
 
 fn listen_to_worker(app: &Shared) {
@@ -203,7 +198,7 @@ impl App {
     fn open(self: &Rc<Self>, file: &File) {
         let handle = self.new_handle();
         let size = file.size() as u64;
-        self.context.files.add(handle, &file.name(), Some(size));
+        self.context.files.add(handle, &file.name(), Some(size), false);
         let upload = Rc::new(Upload::default());
         self.uploads.borrow_mut().insert(handle, Rc::clone(&upload));
         let port = &self.context.port;
@@ -214,6 +209,43 @@ impl App {
             if let Err(message) = upload::send_file(&app.context.port, handle, &file, &upload).await {
                 app.end_upload(handle);
                 app.context.port.send(&Request::Close { handle }, None);
+                app.context.files.failed(handle, &message);
+            }
+        });
+    }
+
+    /// Offers to download the files a link names (`#url=`), not yet offered in this page load.
+    fn offer_remote(self: &Rc<Self>) {
+        let weak = Rc::downgrade(self);
+        self.remote.offer(&Route::current(), move |addresses| {
+            if let Some(app) = weak.upgrade() {
+                for address in addresses {
+                    app.open_remote(address);
+                }
+            }
+        });
+    }
+
+    /// Downloads a file the user agreed to and streams it to the worker as it arrives, with its tab.
+    fn open_remote(self: &Rc<Self>, address: remote::Address) {
+        let handle = self.new_handle();
+        self.context.files.add(handle, &address.name, None, false);
+        let upload = Rc::new(Upload::default());
+        self.uploads.borrow_mut().insert(handle, Rc::clone(&upload));
+        let app = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            let port = &app.context.port;
+            let sent = match remote::fetch(&address).await {
+                Ok(response) => {
+                    let size = remote::announced_size(&response).unwrap_or(0);
+                    port.send(&Request::Open { handle, name: address.name.clone(), size }, None);
+                    upload::send_response(port, handle, &response, &upload).await
+                }
+                Err(message) => Err(message),
+            };
+            if let Err(message) = sent {
+                app.end_upload(handle);
+                port.send(&Request::Close { handle }, None);
                 app.context.files.failed(handle, &message);
             }
         });
@@ -231,7 +263,7 @@ impl App {
             .collect();
         let handle = self.new_handle();
         let name = format!("{} metrics files on one timeline", sources.len());
-        self.context.files.add(handle, &name, None);
+        self.context.files.add(handle, &name, None, true);
         self.context.port.send(&Request::Combine { handle, sources }, None);
     }
 }
@@ -288,6 +320,7 @@ fn wire_inputs(app: &Shared) {
     app.listeners.on(&window, "hashchange", move |_| {
         if let Some(app) = weak.upgrade() {
             app.show_route();
+            app.offer_remote();
         }
     });
     app.listeners.on(&window, "keydown", on_page_key);

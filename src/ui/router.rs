@@ -2,7 +2,7 @@
 //! restore a view from it, and a link reproduces it once the same files are loaded (files are named by
 //! their file name: handles last one page load only).
 //!
-//! The hash reads `#/VIEW?key=value&…`, values URI-encoded; a path of rows opened in a tree (`open`) is
+//! The hash reads `#/VIEW?key=value&…` (or `#key=value&…` for the default view), values URI-encoded; a path of rows opened in a tree (`open`) is
 //! its keys, each encoded, joined by `/`. Moving to another view or object adds a history entry; a change
 //! within a view (sort, filter, an expanded row) replaces the current one.
 
@@ -23,6 +23,11 @@ impl Route {
     pub fn with(mut self, key: &str, value: &str) -> Self {
         self.set(key, value);
         self
+    }
+
+    /// Every value of a parameter that may repeat (`url`).
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.params.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -55,7 +60,12 @@ impl Route {
 
     pub fn parse(hash: &str) -> Route {
         let hash = hash.trim_start_matches('#').trim_start_matches('/');
-        let (view, query) = hash.split_once('?').unwrap_or((hash, ""));
+        // `#url=…` (parameters without a view) reads as the default view with them.
+        let (view, query) = match hash.split_once('?') {
+            Some(parts) => parts,
+            None if hash.contains('=') => ("", hash),
+            None => (hash, ""),
+        };
         let params = query
             .split('&')
             .filter(|pair| !pair.is_empty())

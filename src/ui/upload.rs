@@ -1,6 +1,7 @@
 //! Streams an opened `File` to the worker: the page reads it slice by slice with
 //! `Blob.slice(..).arrayBuffer()` and transfers (not copies) each slice to the worker, at most
-//! [`CHUNKS_IN_FLIGHT`] ahead of the chunks the worker has consumed.
+//! [`CHUNKS_IN_FLIGHT`] ahead of the chunks the worker has consumed. A file fetched from a link
+//! (`#url=`) takes the same path: its response body is read as it arrives and cut into the same slices.
 //!
 //! Why the page reads and not the worker: Chromium hands a blob's bytes to the thread that asked for them in
 //! tasks of that thread, so a worker busy parsing cannot receive the next slice meanwhile. Measured on a
@@ -84,6 +85,59 @@ pub async fn send_file(port: &Port, handle: Handle, file: &File, upload: &Upload
     Ok(())
 }
 
+/// Sends the body of a fetched `response` to the worker as the chunks of the already opened `handle`, then
+/// [`Request::EndOfFile`]; the body is read as it arrives and never held whole.
+pub async fn send_response(
+    port: &Port,
+    handle: Handle,
+    response: &web_sys::Response,
+    upload: &Upload,
+) -> Result<(), String> {
+    let body = response.body().ok_or("the response has no body")?;
+    let reader = body.get_reader().unchecked_into::<web_sys::ReadableStreamDefaultReader>();
+    let mut slice = js_sys::Uint8Array::new_with_length(CHUNK_BYTES as u32);
+    let mut filled = 0u32;
+    let mut received = 0u64;
+    loop {
+        let read = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| format!("the download stopped after {received} bytes: {}", js_error_text(&e)))?;
+        let done = js_sys::Reflect::get(&read, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        let value = js_sys::Reflect::get(&read, &"value".into()).ok();
+        if let Some(mut bytes) = value.and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok()) {
+            received += u64::from(bytes.length());
+            // Fills the slice; a full slice goes to the worker, the rest of the bytes start the next one.
+            while bytes.length() > 0 {
+                let take = bytes.length().min(slice.length() - filled);
+                slice.set(&bytes.subarray(0, take), filled);
+                filled += take;
+                bytes = bytes.subarray(take, bytes.length());
+                if filled == slice.length() {
+                    if !upload.may_send().await {
+                        let _ = reader.cancel();
+                        return Ok(());
+                    }
+                    upload.in_flight.set(upload.in_flight.get() + 1);
+                    port.send(&Request::Chunk { handle }, Some(&slice.buffer()));
+                    slice = js_sys::Uint8Array::new_with_length(CHUNK_BYTES as u32);
+                    filled = 0;
+                }
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    if filled > 0 && upload.may_send().await {
+        upload.in_flight.set(upload.in_flight.get() + 1);
+        port.send(&Request::Chunk { handle }, Some(&slice.slice(0, filled).buffer()));
+    }
+    if !upload.stopped.get() {
+        port.send(&Request::EndOfFile { handle }, None);
+    }
+    Ok(())
+}
+
 async fn read_slice(file: &File, offset: f64, end: f64) -> Result<ArrayBuffer, String> {
     let blob = file
         .slice_with_f64_and_f64(offset, end)
@@ -95,7 +149,7 @@ async fn read_slice(file: &File, offset: f64, end: f64) -> Result<ArrayBuffer, S
 }
 
 /// A DOM exception's message ("The requested file could not be read…"), or its debug form.
-fn js_error_text(error: &JsValue) -> String {
+pub fn js_error_text(error: &JsValue) -> String {
     js_sys::Reflect::get(error, &"message".into())
         .ok()
         .and_then(|m| m.as_string())

@@ -94,7 +94,12 @@ fn handle_message(workspace: &Rc<RefCell<Workspace>>, data: &JsValue) {
                 }
                 Err(error) => Response::Failed { handle, error },
             };
+            let opened = matches!(response, Response::Opened { .. });
             post(&response);
+            if opened {
+                // While the user reads the Overview: the first tree opened should not pay for the indexes.
+                workspace.borrow().prepare_lists(handle);
+            }
         }
         Request::Query { handle, seq, query } => {
             let response = match workspace.borrow().query(handle, &query) {

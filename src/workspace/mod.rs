@@ -177,6 +177,15 @@ impl Workspace {
         Ok(FileInfo::Metrics(info))
     }
 
+    /// Builds a loaded snapshot's lists (dominator-tree children, objects per class) now rather than on the
+    /// first tree opened; nothing for other files.
+    pub fn prepare_lists(&self, handle: Handle) {
+        if let Ok(snapshot) = self.snapshot(handle) {
+            snapshot.dominated_nodes(NodeIdx(0));
+            snapshot.class_members(0);
+        }
+    }
+
     /// Answers a query about a loaded file.
     pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
         let snapshot = self.snapshot(handle)?;
@@ -192,10 +201,7 @@ impl Workspace {
                     Some(class) => (snapshot, class.added.clone()),
                     None => (snapshot, Vec::new()),
                 };
-                let start = (*offset as usize).min(nodes.len());
-                let end = start.saturating_add(*limit as usize).min(nodes.len());
-                let rows = nodes[start..end].iter().map(|&n| of.node_row(n)).collect();
-                Ok(Answer::Nodes(Page { offset: *offset as usize, total: nodes.len(), rows }))
+                Ok(Answer::Nodes(of.node_page(&nodes, *offset as usize, *limit as usize)))
             }
             Query::Leaks { earlier } => {
                 let series: Vec<Handle> = earlier.iter().copied().chain([handle]).collect();
@@ -214,10 +220,7 @@ impl Workspace {
             }
             Query::Search { search, offset, limit } => {
                 let matches = self.search_matches(handle, snapshot, search)?;
-                let start = (*offset as usize).min(matches.len());
-                let end = start.saturating_add(*limit as usize).min(matches.len());
-                let rows = matches[start..end].iter().map(|&n| snapshot.node_row(n)).collect();
-                Ok(Answer::Nodes(Page { offset: *offset as usize, total: matches.len(), rows }))
+                Ok(Answer::Nodes(snapshot.node_page(&matches, *offset as usize, *limit as usize)))
             }
             _ => snapshot_query(snapshot, query),
         }
