@@ -39,6 +39,7 @@ struct Watch {
 }
 
 thread_local! {
+    /// The watch, for the page's life (the page's other state lives in `mod.rs`'s `PAGE`).
     static WATCH: RefCell<Option<Rc<Watch>>> = const { RefCell::new(None) };
 }
 

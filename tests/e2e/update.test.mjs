@@ -88,3 +88,33 @@ test('the page offers a newly deployed build, keeps running until asked, then re
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the manifest registers .heapsnapshot files, and files the app is launched with open like dropped ones', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Chromium hands an installed app's files to window.launchQueue; a headless browser installs no app, so
+  // the queue is played here (over Chromium's own, which stays empty), with the file handles a launch gives.
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'launchQueue', {
+      value: { setConsumer(consume) {
+        const handles = ['mapcache-1.heapsnapshot.gz', 'mapcache-2.heapsnapshot.gz'].map((name) => ({
+          kind: 'file',
+          name,
+          getFile: async () => new File([await (await fetch(`./example/${name}`)).blob()], name),
+        }));
+        consume({ files: handles });
+      } },
+    });
+  });
+  await page.goto(origin + '/');
+  const { errors, data } = await (await context.newCDPSession(page)).send('Page.getAppManifest');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(JSON.parse(data).file_handlers[0].accept, { 'application/x-heapsnapshot': ['.heapsnapshot'] });
+  await page.waitForFunction(() => document.querySelectorAll('.file-tab').length === 2 &&
+    document.querySelectorAll('.file-tab.loading').length === 0, null, { timeout: 60000 });
+  const tabs = await page.locator('.file-tab').allTextContents();
+  assert.ok(tabs[0].includes('mapcache-1') && tabs[1].includes('mapcache-2'), `tabs in launch order: ${tabs}`);
+  const nodes = page.locator('[data-testid="view-overview"] [data-field="node-count"]');
+  await nodes.waitFor({ timeout: 60000 });
+  await context.close();
+});
