@@ -86,6 +86,9 @@ pub enum Query {
     /// Objects found by a search, largest retained size first (the last search's matches are kept for its
     /// next pages).
     Search { search: SearchQuery, offset: u32, limit: u32 },
+    /// A report of loaded snapshots (oldest first) and metrics files, string values redacted unless
+    /// `include_strings`; asked of any loaded file.
+    Report { snapshots: Vec<Handle>, metrics: Vec<Handle>, include_strings: bool },
 }
 
 /// The Summary columns classes can be sorted by; ties are broken by name, as DevTools does.
@@ -228,4 +231,6 @@ pub enum Answer {
     Edges(Page<EdgeRow>),
     Comparison(Vec<ClassDiffRow>),
     Leaks(Box<LeakReport>),
+    /// A report as one self-contained HTML file, and the same content as JSON.
+    Report { html: String, json: String },
 }

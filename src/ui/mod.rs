@@ -9,6 +9,7 @@
 #![deny(clippy::unwrap_used)]
 
 mod dom;
+mod export;
 mod files;
 mod launch;
 mod listeners;
@@ -60,6 +61,7 @@ struct App {
     listeners: Listeners,
     /// Files a link (`#url=`) asks to download, once the user confirms.
     remote: remote::Remote,
+    export: Rc<export::Export>,
 }
 
 type Shared = Rc<App>;
@@ -94,6 +96,7 @@ pub fn start() {
             view: RefCell::default(),
             listeners: Listeners::default(),
             remote: remote::Remote::default(),
+            export: Rc::default(),
         }
     });
     update::watch();
@@ -101,6 +104,7 @@ pub fn start() {
     launch::consume(move |file| weak.upgrade().iter().for_each(|app| app.open(&file)));
     listen_to_worker(&app);
     wire_inputs(&app);
+    app.export.wire(&app.context, &app.listeners);
     let port = Rc::clone(&app.context.port);
     app.context.files.listen(move |handle| port.send(&Request::Close { handle }, None));
     app.show_route();
@@ -152,6 +156,7 @@ impl App {
                     first_view.replace();
                 }
                 files.loaded(handle, *info);
+                dom::by_id("export").set_hidden(false);
                 self.show_route();
             }
             Response::Answer { seq, answer, .. } => self.context.port.deliver(seq, Ok(answer)),

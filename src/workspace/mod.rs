@@ -43,7 +43,8 @@ enum Loading {
 
 /// A file that has been read and analysed.
 enum Loaded {
-    Snapshot(Box<HeapSnapshot>),
+    /// An analysed snapshot and its file's name (reports name snapshots by it).
+    Snapshot { snapshot: Box<HeapSnapshot>, name: String },
     /// A metrics file, kept so that it can be combined with others into one timeline.
     Metrics {
         file: Box<MetricsFile>,
@@ -131,7 +132,7 @@ impl Workspace {
                 let summary = snapshot.summary(FIRST_CLASSES, FIRST_OBJECTS);
                 let class_count = snapshot.classes_page(0, 0).total;
                 let info = FileInfo::Snapshot(SnapshotInfo {
-                    name,
+                    name: name.clone(),
                     file_bytes: read,
                     meta,
                     summary,
@@ -139,7 +140,7 @@ impl Workspace {
                     max_js_object_id: snapshot.max_js_object_id(),
                     analyser_memory_bytes: None,
                 });
-                (Loaded::Snapshot(Box::new(snapshot)), info)
+                (Loaded::Snapshot { snapshot: Box::new(snapshot), name }, info)
             }
             Loading::Metrics(bytes) => {
                 progress(Progress { handle, phase: Phase::Analysing, done: 0, total: 1 });
@@ -188,6 +189,12 @@ impl Workspace {
 
     /// Answers a query about a loaded file.
     pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
+        if let Query::Report { snapshots, metrics, include_strings } = query {
+            let report = self.report(snapshots, metrics, ReportOptions { include_strings: *include_strings })?;
+            let json = serde_json::to_string_pretty(&report)
+                .map_err(|e| ErrorReport::new(format!("cannot write the report as JSON: {e}")))?;
+            return Ok(Answer::Report { html: crate::report::html(&report), json });
+        }
         let snapshot = self.snapshot(handle)?;
         match query {
             Query::Compare { base } => {
@@ -226,19 +233,19 @@ impl Workspace {
         }
     }
 
-    /// The report of loaded snapshots (oldest first) and metrics files. Snapshots are named by their handle
-    /// (`snapshot #3`; the workspace keeps no snapshot's file name), metrics files by their file name.
+    /// The report of loaded snapshots (oldest first) and metrics files, each named by its file name.
     pub fn report(
         &self,
         snapshots: &[Handle],
         metrics: &[Handle],
         options: ReportOptions,
     ) -> Result<Report, ErrorReport> {
-        let names: Vec<String> = snapshots.iter().map(|h| format!("snapshot #{h}")).collect();
-        let snapshots: Vec<(&str, &HeapSnapshot)> = names
+        let snapshots: Vec<(&str, &HeapSnapshot)> = snapshots
             .iter()
-            .zip(snapshots)
-            .map(|(name, &h)| Ok((name.as_str(), self.snapshot(h)?)))
+            .map(|h| match self.entries.get(h) {
+                Some(Entry::Loaded(Loaded::Snapshot { snapshot, name })) => Ok((name.as_str(), &**snapshot)),
+                _ => Err(ErrorReport::new(format!("file #{h} is not loaded, or is not a heap snapshot"))),
+            })
             .collect::<Result<_, ErrorReport>>()?;
         let metrics: Vec<(&str, &MetricsFile)> = metrics
             .iter()
@@ -252,7 +259,7 @@ impl Workspace {
 
     fn snapshot(&self, handle: Handle) -> Result<&HeapSnapshot, ErrorReport> {
         match self.entries.get(&handle) {
-            Some(Entry::Loaded(Loaded::Snapshot(snapshot))) => Ok(snapshot),
+            Some(Entry::Loaded(Loaded::Snapshot { snapshot, .. })) => Ok(snapshot),
             _ => Err(ErrorReport::new(format!("file #{handle} is not loaded, or is not a heap snapshot"))),
         }
     }
@@ -350,7 +357,11 @@ fn snapshot_query(snapshot: &HeapSnapshot, query: &Query) -> Result<Answer, Erro
         Query::DominatorChildren { node: n, offset, limit } => {
             Answer::Nodes(snapshot.dominator_children(node(n)?, offset as usize, limit as usize))
         }
-        Query::Compare { .. } | Query::CompareObjects { .. } | Query::Leaks { .. } | Query::Search { .. } => {
+        Query::Compare { .. }
+        | Query::CompareObjects { .. }
+        | Query::Leaks { .. }
+        | Query::Search { .. }
+        | Query::Report { .. } => {
             return Err(ErrorReport::new("a question about several snapshots was asked of one"))
         }
         Query::NodeById { id } => {

@@ -1,12 +1,14 @@
 // Sharing without sharing the heap: `#url=` links open published files after the user confirms the host;
 // without CORS headers the page says what the host must send; without confirmation nothing is fetched; and
-// every request the page makes goes to its own origin or to the confirmed host, none carrying file contents.
+// every request the page makes goes to its own origin or to the confirmed host, none carrying file contents;
+// an exported report leaves string values out unless asked, and reads without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, devtoolsNumbers, fixturesDir, screenshot } from './harness.mjs';
+import zlib from 'node:zlib';
+import { startServer, launchBrowser, devtoolsNumbers, dropFixtures, fixturesDir, screenshotDir, screenshot } from './harness.mjs';
 
 let app, files, browser;
 
@@ -107,4 +109,72 @@ test('a cancelled link fetches nothing, and a link to a non-https address is ref
   assert.equal(await panel.count(), 0);
   assert.equal(files.requests.length, before, 'nothing fetched');
   await page.close();
+});
+
+/** The text of the largest string value of a snapshot fixture (a value, not a name: no edge is named so). */
+function largestStringValue(relative) {
+  const snapshot = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(fixturesDir, relative))).toString('utf8'));
+  const meta = snapshot.snapshot.meta;
+  const width = meta.node_fields.length;
+  const [type, name, size] = ['type', 'name', 'self_size'].map((f) => meta.node_fields.indexOf(f));
+  const stringTypes = new Set(['string', 'concatenated string', 'sliced string'].map((t) => meta.node_types[type].indexOf(t)));
+  const edgeWidth = meta.edge_fields.length;
+  const edgeNames = new Set();
+  const [edgeType, edgeName] = ['type', 'name_or_index'].map((f) => meta.edge_fields.indexOf(f));
+  const named = new Set(['context', 'property', 'internal', 'shortcut', 'weak'].map((t) => meta.edge_types[edgeType].indexOf(t)));
+  for (let i = 0; i < snapshot.edges.length; i += edgeWidth) {
+    if (named.has(snapshot.edges[i + edgeType])) edgeNames.add(snapshot.edges[i + edgeName]);
+  }
+  let best = null;
+  for (let i = 0; i < snapshot.nodes.length; i += width) {
+    const text = snapshot.strings[snapshot.nodes[i + name]];
+    if (stringTypes.has(snapshot.nodes[i + type]) && text.length > 40 && !edgeNames.has(snapshot.nodes[i + name]) &&
+      (!best || snapshot.nodes[i + size] > best.size)) {
+      best = { size: snapshot.nodes[i + size], text };
+    }
+  }
+  return best.text;
+}
+
+test('Export report: string values left out by default and kept when asked; the HTML reads without JavaScript', async () => {
+  const { page, requests, errors } = await recordingPage();
+  await page.goto(`${app.origin}/`);
+  await page.waitForFunction(() => document.querySelector('#status')?.textContent === '', null, { timeout: 30000 });
+  await dropFixtures(page, [1, 2, 3].map((i) => ({ path: `snapshots/mapcache-${i}.heapsnapshot.gz` }))
+    .concat([{ path: 'metrics/corpus/mapcache.memusage.ndjson' }]));
+  await page.waitForFunction(() => document.querySelectorAll('.file-tab:not(.loading)').length === 4, null, { timeout: 90000 });
+  const exported = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90000 }), page.click('[data-testid="export-report"]')]);
+    return fs.readFileSync(await download.path(), 'utf8');
+  };
+  const secret = largestStringValue('snapshots/mapcache-3.heapsnapshot.gz').slice(0, 40);
+  const escaped = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+  const redacted = await exported();
+  assert.ok(!redacted.includes(secret) && !redacted.includes(escaped), `"${secret}" is left out`);
+  assert.match(redacted, /responseCache/);
+  assert.ok(!/<script/i.test(redacted), 'the report runs no script');
+  await page.check('[data-testid="export-strings"]');
+  const included = await exported();
+  assert.ok(included.includes(escaped) || included.includes(secret), `"${secret}" is kept when asked`);
+  // All requests: the app's own files, none with a body (the report is made in the page, from a blob: URL).
+  for (const request of requests) {
+    const origin = new URL(request.url).origin;
+    assert.ok(origin === app.origin || /^(blob|data):/.test(request.url), request.url);
+    assert.equal(request.body, null, `${request.method} ${request.url}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+  // The report opens with JavaScript disabled and shows its charts.
+  const file = path.join(screenshotDir, 'report.html');
+  fs.writeFileSync(file, redacted);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const reader = await context.newPage();
+  await reader.goto('file://' + file);
+  const charts = reader.locator('svg');
+  assert.ok(await charts.count() >= 2, 'the Statistics and the memory chart are drawn');
+  const box = await charts.first().boundingBox();
+  assert.ok(box && box.width > 200, 'a chart is drawn at a readable size');
+  await reader.screenshot({ path: path.join(screenshotDir, 'report.jpg'), type: 'jpeg', quality: 80 });
+  await context.close();
 });

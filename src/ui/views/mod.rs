@@ -27,6 +27,7 @@ use super::files::Files;
 use super::port::Port;
 use super::router::Route;
 use crate::protocol::{Handle, SnapshotInfo};
+pub use leaks::series;
 
 /// What every view may use: the worker, the loaded files, the order of the snapshot series.
 pub struct Context {
