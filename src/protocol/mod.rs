@@ -232,5 +232,8 @@ pub enum Answer {
     Comparison(Vec<ClassDiffRow>),
     Leaks(Box<LeakReport>),
     /// A report as one self-contained HTML file, and the same content as JSON.
-    Report { html: String, json: String },
+    Report {
+        html: String,
+        json: String,
+    },
 }

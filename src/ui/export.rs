@@ -40,7 +40,8 @@ impl Export {
             .map(|input| input.checked())
             .unwrap_or(false);
         let snapshots = series(context).into_iter().map(|(handle, _)| handle).collect();
-        let metrics = context.files.metrics().into_iter().filter(|m| !m.combination).map(|m| m.handle).collect();
+        let metrics =
+            context.files.metrics().into_iter().filter(|m| !m.combination).map(|m| m.handle).collect();
         let status = dom::by_id("export-status");
         status.set_text_content(Some("Writing the report…"));
         let export = Rc::downgrade(self);

@@ -46,10 +46,7 @@ enum Loaded {
     /// An analysed snapshot and its file's name (reports name snapshots by it).
     Snapshot { snapshot: Box<HeapSnapshot>, name: String },
     /// A metrics file, kept so that it can be combined with others into one timeline.
-    Metrics {
-        file: Box<MetricsFile>,
-        file_bytes: u64,
-    },
+    Metrics { file: Box<MetricsFile>, file_bytes: u64 },
 }
 
 /// An entry of the workspace: a file on its way in or ready for queries.
@@ -190,7 +187,8 @@ impl Workspace {
     /// Answers a query about a loaded file.
     pub fn query(&self, handle: Handle, query: &Query) -> Result<Answer, ErrorReport> {
         if let Query::Report { snapshots, metrics, include_strings } = query {
-            let report = self.report(snapshots, metrics, ReportOptions { include_strings: *include_strings })?;
+            let report =
+                self.report(snapshots, metrics, ReportOptions { include_strings: *include_strings })?;
             let json = serde_json::to_string_pretty(&report)
                 .map_err(|e| ErrorReport::new(format!("cannot write the report as JSON: {e}")))?;
             return Ok(Answer::Report { html: crate::report::html(&report), json });
