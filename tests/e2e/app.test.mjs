@@ -2,24 +2,16 @@
 // files. Run by `make test` against the release build in dist/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, dropText, devtoolsNumbers, readOracle, screenshot } from './harness.mjs';
+import { startAppAndBrowser, openApp, dropFixture, dropFixtures, dropText, devtoolsNumbers, readOracle, screenshot } from './harness.mjs';
 
-let server, origin, browser;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+let env;
+before(async () => { env = await startAppAndBrowser(); });
+after(() => env?.close());
 
 /** A test on a fresh page of the app; it also fails on any console error, page error or foreign request. */
 function appTest(name, body) {
   test(name, async () => {
-    const { page, problems } = await openApp(browser, origin);
+    const { page, problems } = await openApp(env.browser, env.origin);
     await body(page);
     assert.deepEqual(problems, []);
     await page.close();
@@ -329,9 +321,9 @@ appTest('the Comparison view shows DevTools\' Comparison numbers, sorts, and ope
 });
 
 test('after one visit the app opens offline and still reads files', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(origin + '/');
+  await page.goto(env.origin + '/');
   await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
   await context.setOffline(true);
   await page.reload();

@@ -43,6 +43,13 @@ export async function startServer({ dir = distDir, onRequest = () => {} } = {}) 
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
+/** The app's server and a browser for one test file: `close()` stops both. */
+export async function startAppAndBrowser() {
+  const { server, origin } = await startServer();
+  const browser = await launchBrowser();
+  return { origin, browser, close: async () => { await browser.close(); server.close(); } };
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

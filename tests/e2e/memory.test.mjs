@@ -8,19 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, fixturesDir, screenshotDir } from './harness.mjs';
+import { startAppAndBrowser, openApp, dropFixture, dropFixtures, fixturesDir, screenshotDir } from './harness.mjs';
 
-let server, origin, browser;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+let env;
+before(async () => { env = await startAppAndBrowser(); });
+after(() => env?.close());
 
 async function metrics(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -55,7 +47,7 @@ async function openObject(page, file, id) {
 }
 
 test('opening 300 objects one after another keeps the page\'s heap, DOM and listeners bounded', async () => {
-  const { page, problems } = await openApp(browser, origin);
+  const { page, problems } = await openApp(env.browser, env.origin);
   const file = 'mapcache-2.heapsnapshot.gz';
   await dropFixture(page, `snapshots/${file}`);
   await page.locator('[data-testid="view-overview"] [data-field="node-count"]').waitFor({ timeout: 60000 });
@@ -88,7 +80,7 @@ test('the retainer tree of an object with a million retainers opens without free
       require('v8').writeHeapSnapshot(${JSON.stringify(file)});`;
     execFileSync(process.execPath, ['-e', program], { stdio: 'inherit' });
   }
-  const { page, problems } = await openApp(browser, origin);
+  const { page, problems } = await openApp(env.browser, env.origin);
   await dropFixtures(page, [{ path: name, url: `/__generated/${name}` }]);
   await page.locator('[data-testid="view-overview"] [data-field="node-count"]').waitFor({ timeout: 120000 });
   await page.evaluate((name) => { location.hash = `#/search?file=${name}&q=SharedTarget&in=class`; }, name);

@@ -8,20 +8,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer, launchBrowser, openApp, dropFixture, dropFixtures, devtoolsNumbers, fixturesDir, screenshot } from './harness.mjs';
+import { startAppAndBrowser, openApp, dropFixture, dropFixtures, devtoolsNumbers, fixturesDir, screenshot } from './harness.mjs';
 
 const FILE = 'mapcache-2.heapsnapshot.gz';
-let server, origin, browser;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+let env;
+before(async () => { env = await startAppAndBrowser(); });
+after(() => env?.close());
 
 function gunzipJson(relative) {
   return JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(fixturesDir, relative))).toString('utf8'));
@@ -40,7 +32,7 @@ function nodeIds(relative) {
 /** A test on a fresh page with mapcache-2 loaded; fails on any console error, page error or foreign request. */
 function viewTest(name, body, { colorScheme = 'light' } = {}) {
   test(name, async () => {
-    const { page, problems } = await openApp(browser, origin);
+    const { page, problems } = await openApp(env.browser, env.origin);
     await page.emulateMedia({ colorScheme });
     await dropFixture(page, `snapshots/${FILE}`);
     await page.locator('[data-testid="view-overview"] [data-field="node-count"]').waitFor({ timeout: 60000 });

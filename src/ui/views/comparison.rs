@@ -15,7 +15,7 @@ use super::super::port::Port;
 use super::super::router::Route;
 use super::super::tree::{CellView, Column, OnLoaded, RowView, Sorting, TreeModel, TreeTable, PAGE_ROWS};
 use super::leaks::series;
-use super::rows::{node_cells, size};
+use super::rows::{node_cells, size, ANOTHER_ANSWER};
 use super::{frame, open_object, Alive, Context};
 use crate::protocol::{Answer, Handle, Query};
 use crate::snapshot::compare::ClassDiffRow;
@@ -154,7 +154,7 @@ impl TreeModel for Model {
                                 page.rows.into_iter().map(|row| Item::Object { row, deleted }).collect();
                             Ok((objects, page.total))
                         }
-                        _ => Err("the worker answered another question".to_owned()),
+                        _ => Err(ANOTHER_ANSWER.to_owned()),
                     }))
                 });
             }

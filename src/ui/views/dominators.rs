@@ -10,9 +10,9 @@ use web_sys::HtmlElement;
 use super::super::port::Port;
 use super::super::router::Route;
 use super::super::tree::{Column, OnLoaded, RowView, TreeModel, TreeTable, PAGE_ROWS};
-use super::rows::{node_row, NODE_COLUMNS};
+use super::rows::{node_row, nodes_to, NODE_COLUMNS};
 use super::{frame, open_object, Alive, Context, Snapshot};
-use crate::protocol::{Answer, Handle, Query};
+use crate::protocol::{Handle, Query};
 use crate::snapshot::graph::NodeIdx;
 use crate::snapshot::NodeRow;
 
@@ -38,12 +38,7 @@ impl TreeModel for Model {
         // The snapshot's root (node 0) dominates the top level.
         let node = parent.map_or(NodeIdx(0), |p| p.node);
         let query = Query::DominatorChildren { node, offset, limit: PAGE_ROWS };
-        self.port.query(self.handle, query, move |reply| {
-            done(reply.and_then(|answer| match answer {
-                Answer::Nodes(page) => Ok((page.rows, page.total)),
-                _ => Err("the worker answered another question".to_owned()),
-            }))
-        });
+        self.port.query(self.handle, query, nodes_to(done));
     }
 
     fn activate(&self, item: &NodeRow) {

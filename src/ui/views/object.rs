@@ -14,7 +14,7 @@ use super::super::listeners::Listeners;
 use super::super::port::Port;
 use super::super::router::Route;
 use super::super::tree::{Column, OnLoaded, RowView, TreeModel, TreeTable, PAGE_ROWS};
-use super::rows::{edge_label, edge_row, node_row, EDGE_COLUMNS, NODE_COLUMNS};
+use super::rows::{edge_label, edge_row, edges_to, ObjectList, EDGE_COLUMNS};
 use super::{fact, frame, open_object, Alive, Context, Snapshot};
 use crate::protocol::{Answer, Handle, Query};
 use crate::snapshot::distance::distance_label;
@@ -63,12 +63,7 @@ impl TreeModel for EdgeModel {
             Tree::Retainers => Query::Retainers { node, offset, limit: PAGE_ROWS, by_distance: true },
             Tree::Properties => Query::Edges { node, offset, limit: PAGE_ROWS },
         };
-        self.port.query(self.handle, query, move |reply| {
-            done(reply.and_then(|answer| match answer {
-                Answer::Edges(page) => Ok((page.rows, page.total)),
-                _ => Err("the worker answered another question".to_owned()),
-            }))
-        });
+        self.port.query(self.handle, query, edges_to(done));
     }
 
     fn activate(&self, item: &EdgeRow) {
@@ -94,45 +89,11 @@ impl TreeModel for EdgeModel {
     }
 }
 
-/// The dominator chain: the object and the objects that alone keep it alive, up to the root.
-struct ChainModel {
-    port: Rc<Port>,
-    handle: Handle,
-    file: String,
-    node: crate::snapshot::graph::NodeIdx,
-}
-
-impl TreeModel for ChainModel {
-    type Item = NodeRow;
-
-    fn columns(&self) -> &'static [Column] {
-        NODE_COLUMNS
-    }
-
-    fn row(&self, item: &NodeRow, _ancestors: &[&NodeRow]) -> RowView {
-        node_row(item, false)
-    }
-
-    fn load(&self, _parent: Option<&NodeRow>, offset: u32, done: OnLoaded<NodeRow>) {
-        let query = Query::DominatorChain { node: self.node, offset, limit: PAGE_ROWS };
-        self.port.query(self.handle, query, move |reply| {
-            done(reply.and_then(|answer| match answer {
-                Answer::Nodes(page) => Ok((page.rows, page.total)),
-                _ => Err("the worker answered another question".to_owned()),
-            }))
-        });
-    }
-
-    fn activate(&self, item: &NodeRow) {
-        open_object(&self.file, item.id);
-    }
-}
-
 /// What keeps the view alive: its trees and listeners.
 struct ObjectView {
     _retainers: Rc<TreeTable<EdgeModel>>,
     _properties: Rc<TreeTable<EdgeModel>>,
-    _chain: Rc<TreeTable<ChainModel>>,
+    _chain: Rc<TreeTable<ObjectList>>,
     _listeners: Listeners,
 }
 
@@ -216,8 +177,14 @@ fn build(
     let properties =
         TreeTable::new(&left, "properties", edge_model(Tree::Properties, None), None, Vec::new());
     append(&right, el("h3", "", "Dominators, nearest first"));
-    let chain_model =
-        ChainModel { port: Rc::clone(&context.port), handle, file: file.to_owned(), node: object.node };
+    // The dominator chain: the object and the objects that alone keep it alive, up to the root.
+    let node = object.node;
+    let chain_model = ObjectList {
+        port: Rc::clone(&context.port),
+        handle,
+        file: file.to_owned(),
+        query: Box::new(move |offset, limit| Query::DominatorChain { node, offset, limit }),
+    };
     let chain = TreeTable::new(&right, "dominators", chain_model, None, Vec::new());
     retainers.focus();
     ObjectView { _retainers: retainers, _properties: properties, _chain: chain, _listeners: listeners }

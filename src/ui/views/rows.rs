@@ -1,8 +1,14 @@
 //! How classes, objects and edges are drawn as rows, the same in every view: sizes as people read them with
 //! the exact bytes on hover and in `data-value`, distances as DevTools writes them, an object's name with
-//! its `@id` after it.
+//! its `@id` after it; and how a page of them from the worker is handed to a tree.
 
-use super::super::tree::{CellView, Column, RowView};
+use super::super::port::Reply;
+use std::rc::Rc;
+
+use super::super::port::Port;
+use super::super::tree::{CellView, Column, OnLoaded, RowView, TreeModel, PAGE_ROWS};
+use super::open_object;
+use crate::protocol::{Answer, Handle, Query};
 use crate::snapshot::distance::distance_label;
 use crate::snapshot::{ClassRow, EdgeRow, NodeRow};
 use crate::units::{format_bytes, format_count};
@@ -112,5 +118,57 @@ pub fn edge_label(row: &EdgeRow) -> String {
     match row.edge_type.as_str() {
         "element" | "hidden" => format!("[{}]", row.edge_name),
         _ => row.edge_name.clone(),
+    }
+}
+
+/// Hands the worker's page of objects (or its error) to a tree.
+pub fn nodes_to(done: OnLoaded<NodeRow>) -> impl FnOnce(Reply) {
+    move |reply| {
+        done(reply.and_then(|answer| match answer {
+            Answer::Nodes(page) => Ok((page.rows, page.total)),
+            _ => Err(ANOTHER_ANSWER.to_owned()),
+        }))
+    }
+}
+
+/// Hands the worker's page of edges (or its error) to a tree.
+pub fn edges_to(done: OnLoaded<EdgeRow>) -> impl FnOnce(Reply) {
+    move |reply| {
+        done(reply.and_then(|answer| match answer {
+            Answer::Edges(page) => Ok((page.rows, page.total)),
+            _ => Err(ANOTHER_ANSWER.to_owned()),
+        }))
+    }
+}
+
+/// An answer of the wrong kind: a bug, said as such rather than shown as an empty list.
+pub const ANOTHER_ANSWER: &str = "the worker answered another question";
+
+/// A flat list of objects of one snapshot, each opening in the Object view: search results, a dominator
+/// chain. `query` asks for the page from an offset.
+pub struct ObjectList {
+    pub port: Rc<Port>,
+    pub handle: Handle,
+    pub file: String,
+    pub query: Box<dyn Fn(u32, u32) -> Query>,
+}
+
+impl TreeModel for ObjectList {
+    type Item = NodeRow;
+
+    fn columns(&self) -> &'static [Column] {
+        NODE_COLUMNS
+    }
+
+    fn row(&self, item: &NodeRow, _ancestors: &[&NodeRow]) -> RowView {
+        node_row(item, false)
+    }
+
+    fn load(&self, _parent: Option<&NodeRow>, offset: u32, done: OnLoaded<NodeRow>) {
+        self.port.query(self.handle, (self.query)(offset, PAGE_ROWS), nodes_to(done));
+    }
+
+    fn activate(&self, item: &NodeRow) {
+        open_object(&self.file, item.id);
     }
 }

@@ -11,49 +11,15 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 use super::super::dom::{append, el, set_attr};
 use super::super::listeners::Listeners;
-use super::super::port::Port;
 use super::super::router::Route;
-use super::super::tree::{Column, OnLoaded, RowView, TreeModel, TreeTable, PAGE_ROWS};
-use super::rows::{node_row, NODE_COLUMNS};
-use super::{frame, open_object, Alive, Context, Snapshot};
-use crate::protocol::{Answer, Handle, Query};
-use crate::snapshot::{NodeRow, SearchField, SearchQuery};
-
-struct Model {
-    port: Rc<Port>,
-    handle: Handle,
-    file: String,
-    search: SearchQuery,
-}
-
-impl TreeModel for Model {
-    type Item = NodeRow;
-
-    fn columns(&self) -> &'static [Column] {
-        NODE_COLUMNS
-    }
-
-    fn row(&self, item: &NodeRow, _ancestors: &[&NodeRow]) -> RowView {
-        node_row(item, false)
-    }
-
-    fn load(&self, _parent: Option<&NodeRow>, offset: u32, done: OnLoaded<NodeRow>) {
-        let query = Query::Search { search: self.search.clone(), offset, limit: PAGE_ROWS };
-        self.port.query(self.handle, query, move |reply| {
-            done(reply.and_then(|answer| match answer {
-                Answer::Nodes(page) => Ok((page.rows, page.total)),
-                _ => Err("the worker answered another question".to_owned()),
-            }))
-        });
-    }
-
-    fn activate(&self, item: &NodeRow) {
-        open_object(&self.file, item.id);
-    }
-}
+use super::super::tree::TreeTable;
+use super::rows::ObjectList;
+use super::{frame, Alive, Context, Snapshot};
+use crate::protocol::Query;
+use crate::snapshot::{SearchField, SearchQuery};
 
 struct SearchView {
-    results: RefCell<Option<Rc<TreeTable<Model>>>>,
+    results: RefCell<Option<Rc<TreeTable<ObjectList>>>>,
     _listeners: Listeners,
 }
 
@@ -103,7 +69,12 @@ pub fn show(context: &Rc<Context>, snapshot: &Snapshot, route: &Route, body: &Ht
             case_sensitive: case.checked(),
             regex: regex.checked(),
         };
-        let model = Model { port: Rc::clone(&context_for_submit.port), handle, file: file.clone(), search };
+        let model = ObjectList {
+            port: Rc::clone(&context_for_submit.port),
+            handle,
+            file: file.clone(),
+            query: Box::new(move |offset, limit| Query::Search { search: search.clone(), offset, limit }),
+        };
         let tree = TreeTable::new(&results_for_submit, "search-results", model, None, Vec::new());
         *view.results.borrow_mut() = Some(tree);
     };

@@ -13,7 +13,7 @@ use super::super::listeners::Listeners;
 use super::super::port::Port;
 use super::super::router::Route;
 use super::super::tree::{CellView, Column, OnLoaded, RowView, Sorting, TreeModel, TreeTable, PAGE_ROWS};
-use super::rows::{class_row, node_row, CLASS_COLUMNS};
+use super::rows::{class_row, node_row, ANOTHER_ANSWER, CLASS_COLUMNS};
 use super::{frame, open_object, Alive, Context, Snapshot};
 use crate::protocol::{Answer, ClassOrder, Handle, Query};
 use crate::snapshot::{ClassRow, NodeRow};
@@ -71,7 +71,7 @@ impl TreeModel for Model {
             done(reply.and_then(|answer| match answer {
                 Answer::Classes(page) => Ok((page.rows.into_iter().map(Item::Class).collect(), page.total)),
                 Answer::Nodes(page) => Ok((page.rows.into_iter().map(Item::Object).collect(), page.total)),
-                _ => Err("the worker answered another question".to_owned()),
+                _ => Err(ANOTHER_ANSWER.to_owned()),
             }))
         });
     }
