@@ -236,7 +236,9 @@ fn the_mapcache_series_names_the_response_cache_map() {
         assert!(first.owner_path.ends_with("responseCache (Map)"), "{}", first.owner_path);
         assert!(html(report).contains("responseCache (Map)"));
         let comparison = report.comparison.as_ref().expect("a comparison");
-        assert_eq!((comparison.base.as_str(), comparison.current.as_str()), ("snapshot #2", "snapshot #3"));
+        // Snapshots are named by the names they were opened under.
+        let names = (comparison.base.as_str(), comparison.current.as_str());
+        assert_eq!(names, ("snapshots/mapcache-2.heapsnapshot.gz", "snapshots/mapcache-3.heapsnapshot.gz"));
         assert!(comparison.classes.iter().any(|c| c.name == "CachedResponse" && c.new_count == 3000));
         assert_eq!(report.snapshots.len(), 3);
     }
