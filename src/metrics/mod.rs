@@ -30,6 +30,7 @@ mod prom_query_range;
 mod prometheus;
 mod records;
 mod series;
+pub mod shape;
 mod sniff;
 pub mod stats;
 pub mod time;

@@ -46,6 +46,7 @@ use super::floor;
 pub use super::floor::FloorSource;
 use super::noisy;
 use super::series::{GcEvent, GcKind, Histogram, Role, Series, TimeBase, Unit};
+use super::shape::{self, Shape};
 use super::stats::{mann_kendall, quantile, theil_sen};
 use super::{MetricsFile, Warning};
 
@@ -416,13 +417,25 @@ fn analyze_with(
     trend.growth_fraction = Some(growth_fraction);
 
     let (verdict, reason) = if floor.source.is_cycles() {
-        cycle_verdict(
-            after_warm_up(points, series),
-            (floor.source, floor.noise, &floor.post_gc),
-            series,
-            options,
-            what,
-        )
+        let judged = after_warm_up(points, series);
+        let (verdict, reason) =
+            cycle_verdict(judged, (floor.source, floor.noise, &floor.post_gc), series, options, what);
+        let noisy_lows = floor.source == FloorSource::GcCycles;
+        match (verdict, shape::shape(judged)) {
+            // However its lows rose, a sampled floor whose points one step or a climb that stops fits
+            // clearly better than a straight line is not shown to keep growing. (Exact floors that rose
+            // cycle after cycle are not second-guessed: a leak's floor climbs faster near the heap limit,
+            // and a leak that moves in bursts climbs in steps.)
+            (Verdict::Leak, found @ (Shape::Step | Shape::Plateau)) if noisy_lows => (
+                Verdict::Growing,
+                format!(
+                    "{reason}; but {} fits its points clearly better than a steady climb: growth, not yet shown \
+                     to be a leak",
+                    if found == Shape::Step { "one step" } else { "a climb that stopped (a plateau)" }
+                ),
+            ),
+            other => (other.0, reason),
+        }
     } else {
         window_verdict(
             floor.source,
@@ -546,10 +559,37 @@ fn cycle_verdict(
     let needed_ups = if exact { 2 } else { 3 };
     let smallest_material =
         (min_fraction.min(options.min_growth_fraction_per_hour * hours) * base).max(options.min_growth_bytes);
+    // All the points together may climb steadily where tests on a few of them (the thirds' lowest, the
+    // rises between consecutive points) cannot tell.
+    // Not for a coarse old generation: one sample taken long after its GC sits far above the floor and
+    // tilts a least-squares line (a step with a late high sample passes for a climb).
+    let steady = || {
+        if source == FloorSource::OldGeneration && !exact {
+            return None;
+        }
+        let climb = shape::steady_climb(points)
+            .filter(|c| c.slope * (points[n - 1].0 - points[0].0) >= smallest_material)?;
+        let reason = format!(
+            "floor ({what}) climbed steadily: a straight line through its {n} points fits them better than a flat \
+             floor, one step or a plateau, rising {}/min, {:.1} standard errors above flat ({first_last})",
+            value(climb.slope * 60_000.0),
+            climb.t
+        );
+        Some((Verdict::Leak, reason))
+    };
     if source == FloorSource::GcCycles {
         // Drops in sampled heap: the young generation's fill at each low is anywhere up to the noise.
         let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
         if let Some(reading) = noisy::read(points, noise, options.alpha, smallest_material, flat) {
+            // Lows that rose, but not from each third to the next beyond their noise, or in what looked
+            // like one shift, or not beyond it at all: all the points together may still climb steadily.
+            let undecided = matches!(
+                reading,
+                noisy::Reading::Rising | noisy::Reading::Shift { .. } | noisy::Reading::TooNoisy { .. }
+            );
+            if let Some(verdict) = undecided.then(steady).flatten() {
+                return verdict;
+            }
             return noisy_verdict(reading, (what, n, noise, pct), &first_last, series);
         }
     }
@@ -666,6 +706,9 @@ fn cycle_verdict(
             n - 1
         );
         return (Verdict::Leak, reason);
+    }
+    if let Some(verdict) = steady() {
+        return verdict;
     }
     let reason = if ups >= 2 {
         format!(
