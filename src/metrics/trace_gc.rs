@@ -233,6 +233,10 @@ fn heap_series(events: &[GcEvent]) -> Vec<Series> {
     total.role = Some(Role::HeapTotal);
     for event in events {
         let end_ms = event.t_ms + event.pause_ms;
+        // Two finite numbers near f64's limit add up to infinity: such a record places nothing on the clock.
+        if !end_ms.is_finite() {
+            continue;
+        }
         if let Some(after) = event.heap_after_bytes {
             used.push(end_ms, after);
         }
