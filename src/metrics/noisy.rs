@@ -28,7 +28,7 @@ pub fn thirds(points: &[(f64, f64)]) -> Option<[(f64, usize); 3]> {
 /// How widely the points scatter above the lowest of their third: twice the median height of the others
 /// above it, which for points spread evenly up to a width is about that width (one far outlier does not
 /// count, and a step or a plateau between thirds does not widen it).
-fn scatter(points: &[(f64, f64)], lows: [f64; 3]) -> f64 {
+pub fn scatter(points: &[(f64, f64)], lows: [f64; 3]) -> f64 {
     let (first, last) = (points[0].0, points[points.len() - 1].0);
     let third = ((last - first) / 3.0).max(f64::MIN_POSITIVE);
     let mut heights: Vec<f64> =

@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use super::floor;
 pub use super::floor::FloorSource;
-use super::noisy;
+use super::noisy::{self, Reading};
 use super::series::{GcEvent, GcKind, Histogram, Role, Series, TimeBase, Unit};
 use super::shape::{self, Shape};
 use super::stats::{mann_kendall, quantile, theil_sen};
@@ -377,12 +377,13 @@ fn analyze_with(
         };
         return trend;
     }
-    if floor.source == FloorSource::Windows
-        && series.role == Some(Role::HeapUsed)
+    // Memory that GC frees saws; sampled too coarsely for its windows to hold several samples each, a
+    // window's lowest is any sample of the sawtooth.
+    let coarse_saw = floor.source == FloorSource::Windows
         && series.len() < FEW_SAMPLES_PER_WINDOW * floor::FLOOR_WINDOWS
         && floor.minor_gcs == 0
-        && saws(&series.values)
-    {
+        && saws(&series.values);
+    if coarse_saw && series.role == Some(Role::HeapUsed) {
         trend.reason = format!(
             "{} samples over {}, falling and rising but with no drop that stands out as a GC: too few per window \
              to tell the heap's floor from its sawtooth",
@@ -436,6 +437,8 @@ fn analyze_with(
             ),
             other => (other.0, reason),
         }
+    } else if let Some(read) = coarse_saw.then(|| sawing_verdict(series, options)).flatten() {
+        read
     } else {
         window_verdict(
             floor.source,
@@ -590,7 +593,12 @@ fn cycle_verdict(
             if let Some(verdict) = undecided.then(steady).flatten() {
                 return verdict;
             }
-            return noisy_verdict(reading, (what, n, noise, pct), &first_last, series);
+            return noisy_verdict(
+                reading,
+                (what, &format!("{n} GC cycles"), noise, pct),
+                &first_last,
+                series,
+            );
         }
     }
     if !material {
@@ -726,7 +734,7 @@ const THIRDS_MIN_POINTS: usize = 5;
 /// The verdict and sentence of a noisy floor's reading (see [`noisy::read`]).
 fn noisy_verdict(
     reading: noisy::Reading,
-    (what, n, noise, pct): (&str, usize, f64, f64),
+    (what, over, noise, pct): (&str, &str, f64, f64),
     first_last: &str,
     series: &Series,
 ) -> (Verdict, String) {
@@ -739,7 +747,7 @@ fn noisy_verdict(
             Verdict::Leak,
             format!(
                 "floor ({what}) rose in every third of the run beyond these samples' noise ({noise}): its lowest \
-                 point went {} → {} → {} ({pct:+.0}%) over {n} GC cycles",
+                 point went {} → {} → {} ({pct:+.0}%) over {over}",
                 value(lows[0]),
                 value(lows[1]),
                 value(lows[2])
@@ -749,7 +757,7 @@ fn noisy_verdict(
             Verdict::Growing,
             format!(
                 "floor ({what}) rose {first_last} in one shift of {} at {} in, flat before and after within these \
-                 samples' noise ({noise}) over {n} GC cycles: a step or a leak's start",
+                 samples' noise ({noise}) over {over}: a step or a leak's start",
                 value(rise),
                 since(at)
             ),
@@ -758,21 +766,21 @@ fn noisy_verdict(
             Verdict::Stable,
             format!(
                 "floor ({what}) rose {first_last} until {} in, then held within these samples' noise ({noise}) \
-                 over {n} GC cycles: a plateau, not a leak",
+                 over {over}: a plateau, not a leak",
                 since(held_from)
             ),
         ),
         Reading::Rising => (
             Verdict::Growing,
             format!(
-                "floor ({what}) rose {first_last} ({pct:+.0}%) over {n} GC cycles beyond these samples' noise \
+                "floor ({what}) rose {first_last} ({pct:+.0}%) over {over} beyond these samples' noise \
                  ({noise}), but not in every third of the run"
             ),
         ),
         Reading::Flat { bound } => (
             Verdict::Stable,
             format!(
-                "floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last}); these samples' noise \
+                "floor ({what}) stays within {pct:+.1}% over {over} ({first_last}); these samples' noise \
                  ({noise}) could hide {} of growth",
                 value(bound.max(0.0))
             ),
@@ -780,7 +788,7 @@ fn noisy_verdict(
         Reading::TooNoisy { bound } => (
             Verdict::InsufficientData,
             format!(
-                "floor ({what}) moved {first_last} ({pct:+.1}%) over {n} GC cycles, within these samples' noise \
+                "floor ({what}) moved {first_last} ({pct:+.1}%) over {over}, within these samples' noise \
                  ({noise}), which could hide {}: too coarse to tell",
                 value(bound)
             ),
@@ -813,6 +821,41 @@ fn one_step(points: &[(f64, f64)], steps: &[f64], total: f64, post_gc: &[(f64, f
         let beyond_the_climb = jump - width as f64 * typical >= 0.5 * steps[k];
         (explains_the_rise && beyond_the_climb).then_some((t, jump))
     })
+}
+
+/// The verdict of external memory (or array buffers) that saws, sampled too coarsely for windows to hold
+/// several samples each (Buffers scraped every 15 s: their memory is freed when a GC collects the objects
+/// that held it). Each sample sits above the floor by anywhere up to the sawtooth's height, as a noisy
+/// floor point does, so the samples after the warm-up are read like noisy lows ([`noisy::read`]), the
+/// width being their scatter above the lowest of their third of the run.
+fn sawing_verdict(series: &Series, options: &TrendOptions) -> Option<(Verdict, String)> {
+    let samples: Vec<(f64, f64)> = series.t_ms.iter().copied().zip(series.values.iter().copied()).collect();
+    let points = after_warm_up(&samples, series);
+    let [(a, _), (b, _), (c, _)] = noisy::thirds(points)?;
+    let width = noisy::scatter(points, [a, b, c]);
+    let base = a.abs().max(1.0);
+    let hours = (points[points.len() - 1].0 - points[0].0) / MS_PER_HOUR;
+    let material = (options.min_growth_fraction.min(options.min_growth_fraction_per_hour * hours) * base)
+        .max(options.min_growth_bytes);
+    let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
+    let reading = noisy::read(points, width, options.alpha, material, flat)?;
+    let what =
+        "the lowest sample of each third of the run: a sawtooth sampled too coarsely for windows' lows";
+    let first_last = format!("{} → {}", format_level(a, series.unit), format_level(c, series.unit));
+    let over = format!("{} samples", points.len());
+    let undecided = matches!(reading, Reading::Rising | Reading::Shift { .. } | Reading::TooNoisy { .. });
+    let span = points[points.len() - 1].0 - points[0].0;
+    if let Some(climb) = shape::steady_climb(points).filter(|c| undecided && c.slope * span >= material) {
+        let reason = format!(
+            "samples (a sawtooth sampled too coarsely for windows' lows) climbed steadily: a straight line through \
+             {over} fits them better than a flat level, one step or a plateau, rising {}/min, {:.1} standard \
+             errors above flat ({first_last})",
+            format_level(climb.slope * 60_000.0, series.unit),
+            climb.t
+        );
+        return Some((Verdict::Leak, reason));
+    }
+    Some(noisy_verdict(reading, (what, &over, width, (c - a) / base * 100.0), &first_last, series))
 }
 
 /// The verdict of a floor without GC cycles (window minima): the Theil–Sen growth over the series' span
