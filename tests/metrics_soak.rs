@@ -264,7 +264,7 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("flat-old-64", [S, S, S, S, I]),
         ("bursty-leak", [G, S, L, G, G]),
         ("step-at-150s", [I, S, S, S, S]),
-        ("buffers-flat", [I, S, S, S, S]),
+        ("buffers-flat", [S, S, S, S, S]),
         ("leak-closures-heavy-churn", [S, S, L, S, S]),
         ("flat-churn-nvp", [S, S, S, S, S]),
         ("leak-map-old-128", [G, L, L, L, L]),

@@ -105,6 +105,24 @@ pub fn shape(points: &[(f64, f64)]) -> Shape {
     }
 }
 
+/// The most a floor of [`MIN_POINTS`] or more may have grown over its points' span, by the straight line
+/// through them: its slope plus two standard errors (about 97% one-sided), times the span; `None` for
+/// fewer points.
+pub fn most_growth(points: &[(f64, f64)]) -> Option<f64> {
+    let n = points.len();
+    if n < MIN_POINTS {
+        return None;
+    }
+    let t: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let v: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let (slope, rss, sxx) = line(&t, &v);
+    if sxx <= 0.0 {
+        return None;
+    }
+    let standard_error = (rss / (n - 2) as f64).sqrt() / sxx.sqrt();
+    Some(((slope + 2.0 * standard_error) * (t[n - 1] - t[0])).max(0.0))
+}
+
 /// The floor's steady climb, when a straight line is its best shape and climbs beyond chance.
 pub fn steady_climb(points: &[(f64, f64)]) -> Option<SteadyClimb> {
     match shape(points) {
@@ -142,6 +160,15 @@ mod tests {
     fn a_climb_within_the_scatter_is_not_steady() {
         // 1 over 190 s under noise of 4: the line is not 2.5 standard errors above flat.
         assert_eq!(steady_climb(&noisy(20, |t| 20.0 + t / 190.0)), None);
+    }
+
+    #[test]
+    fn the_most_growth_of_a_flat_floor_is_bounded_by_its_scatter() {
+        let flat = most_growth(&noisy(30, |_| 20.0)).unwrap();
+        assert!(flat > 0.0 && flat < 2.0, "{flat}");
+        let climb = most_growth(&noisy(30, |t| 20.0 + 0.05 * t)).unwrap();
+        assert!(climb > 0.05 * 290.0, "at least the climb itself: {climb}");
+        assert_eq!(most_growth(&noisy(7, |_| 20.0)), None);
     }
 
     /// Xorshift: the same pseudo-random floors on every run.

@@ -593,6 +593,17 @@ fn cycle_verdict(
             if let Some(verdict) = undecided.then(steady).flatten() {
                 return verdict;
             }
+            // Lows too noisy for their thirds to bound the growth: the line through all of them may.
+            if let (noisy::Reading::TooNoisy { .. }, Some(most)) = (reading, shape::most_growth(points)) {
+                if most < flat(start) {
+                    let reason = format!(
+                        "floor ({what}) stays within {pct:+.1}% over {n} GC cycles ({first_last}); a straight line \
+                         through them grew at most {} over the run (two standard errors above its slope)",
+                        value(most)
+                    );
+                    return (Verdict::Stable, reason);
+                }
+            }
             return noisy_verdict(
                 reading,
                 (what, &format!("{n} GC cycles"), noise, pct),
