@@ -280,3 +280,43 @@ mod no_panics {
         }
     }
 }
+
+/// A `--trace-gc` log of major GCs whose floor climbs 8 → 32 MB over `climb_s`, then GCs every 2 s that hold it
+/// there for a minute, then the out-of-memory crash.
+fn filled_heap_log(climb_s: f64) -> String {
+    let mut log = String::new();
+    let mut record = |t_s: f64, after: f64| {
+        log.push_str(&format!(
+            "[1:0x1] {:>8.0} ms: Mark-Compact {:.1} ({:.1}) -> {after:.1} ({:.1}) MB, 5.0 / 0.0 ms  (average mu = 0.9, \
+             current mu = 0.9) allocation failure; scavenge might not succeed\n",
+            t_s * 1000.0,
+            after + 4.0,
+            after + 8.0,
+            after + 8.0
+        ))
+    };
+    for k in 0..=12 {
+        record(f64::from(k) * climb_s / 12.0, 8.0 + 2.0 * f64::from(k));
+    }
+    for j in 1..=30 {
+        record(climb_s + 2.0 * f64::from(j), 32.0);
+    }
+    log.push_str("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n");
+    log
+}
+
+#[test]
+fn a_floor_held_at_the_heap_limit_until_out_of_memory_is_a_leak_after_a_minute_of_climbing() {
+    use heapscope::metrics::trend::{analyze, TrendOptions, Verdict};
+    let verdict = |climb_s: f64| {
+        let file = metrics::parse("oom.log", filled_heap_log(climb_s).as_bytes()).unwrap();
+        assert!(file.out_of_memory);
+        analyze(&file, &TrendOptions::default())
+    };
+    let leak = verdict(120.0);
+    assert_eq!(leak.verdict, Verdict::Leak, "{}", leak.reason);
+    assert!(leak.reason.contains("held at the heap's limit"), "{}", leak.reason);
+    // Filled within the first 40 s (a working set too big for the heap, while the process starts): not a leak.
+    let start_up = verdict(40.0);
+    assert_ne!(start_up.verdict, Verdict::Leak, "{}", start_up.reason);
+}

@@ -402,6 +402,9 @@ fn resampled(file: &MetricsFile, step_ms: f64, until: f64) -> MetricsFile {
         (s.t_ms, s.values) = (kept.t_ms, kept.values);
     }
     out.gc_events.retain(|e| e.t_ms <= until);
+    // A run cut short did not crash within what is left.
+    let last = file.series.iter().filter_map(|s| s.t_ms.last()).copied().fold(f64::NEG_INFINITY, f64::max);
+    out.out_of_memory &= until >= last;
     out
 }
 

@@ -224,7 +224,11 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         .map(|s| {
             let old_generation =
                 (s.role == Some(Role::HeapUsed)).then(|| floor::old_generation(&file.series, s)).flatten();
-            analyze_with(s, old_generation.as_ref(), &file.gc_events, heap_limit, options)
+            let mut trend = analyze_with(s, old_generation.as_ref(), &file.gc_events, heap_limit, options);
+            if file.out_of_memory {
+                filled_to_the_limit(&mut trend, options);
+            }
+            trend
         })
         .collect();
     let mut notes = file.notes.clone();
@@ -292,6 +296,33 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
         heap_limit_bytes: heap_limit,
         series,
         gc: gc_stats(&file.gc_events).or_else(|| histogram_gc_stats(&file.gc_histograms)),
+    }
+}
+
+/// A heap whose floor climbed for over a minute and then held until the process died of heap
+/// out-of-memory did not reach a plateau: it held at the heap's limit. That is a leak (a working set too
+/// big for the heap fills it within the first minute, while the process starts: that stays as it was).
+/// The climb ends at the first floor point nine tenths of the way from the first to the last.
+fn filled_to_the_limit(trend: &mut SeriesTrend, options: &TrendOptions) {
+    let cycles = trend.floor_source.is_some_and(FloorSource::is_cycles);
+    if trend.role != Some(Role::HeapUsed) || trend.verdict != Verdict::Stable || !cycles {
+        return;
+    }
+    let (Some(start), Some(last)) = (trend.floor.first(), trend.floor.last()) else { return };
+    let rise = last[1] - start[1];
+    let Some(top) = trend.floor.iter().find(|p| p[1] >= start[1] + 0.9 * rise) else { return };
+    let climbed_ms = top[0] - start[0];
+    let material = rise >= options.min_growth_bytes && rise >= options.min_growth_fraction * start[1].abs();
+    if material && climbed_ms >= MIN_LEAK_SPAN_MS {
+        trend.verdict = Verdict::Leak;
+        trend.reason = format!(
+            "floor ({}) climbed {} → {} over {}, then held only until the process died of heap out-of-memory: \
+             it held at the heap's limit, not at a plateau",
+            trend.floor_source.map_or("", FloorSource::describe),
+            format_level(start[1], trend.unit),
+            format_level(last[1], trend.unit),
+            format_span(climbed_ms)
+        );
     }
 }
 
