@@ -70,8 +70,14 @@ fn runs() -> Vec<Run> {
             };
             let dir = soak_dir().join(&name);
             let flag = |key: &str| run[key].as_bool().unwrap_or(false);
-            let (held_out, fresh, long, blind, blind2, blind3) =
-                (flag("held_out"), flag("fresh"), flag("long"), flag("blind"), flag("blind2"), flag("blind3"));
+            let (held_out, fresh, long, blind, blind2, blind3) = (
+                flag("held_out"),
+                flag("fresh"),
+                flag("long"),
+                flag("blind"),
+                flag("blind2"),
+                flag("blind3"),
+            );
             Run { name, truth, held_out, fresh, long, blind, blind2, blind3, dir }
         })
         .collect()
@@ -523,4 +529,21 @@ fn the_out_of_memory_run_projects_its_limit() {
     assert!(report.reason.contains("heap limit in"), "{}", report.reason);
     let trace = verdict_of(&load(run, FORMATS[2].1));
     assert!(trace.notes.iter().any(|n| n.contains("out-of-memory")), "{:?}", trace.notes);
+}
+
+/// A Buffer leak is invisible to a `--trace-gc` log: its `stable` says the log shows the heap only, while the
+/// same run's memoryUsage, which has external memory, finds the leak.
+#[test]
+fn a_gc_log_says_it_cannot_see_buffers() {
+    let run = runs().into_iter().find(|r| r.name == "buffers-leak").unwrap();
+    let log = verdict_of(&load(&run, FORMATS[2].1));
+    assert_eq!(log.verdict, Verdict::Stable);
+    assert!(
+        log.notes.iter().any(|n| n.contains("JavaScript heap only") && n.contains("Buffers")),
+        "{:?}",
+        log.notes
+    );
+    let samples = verdict_of(&load(&run, FORMATS[0].1));
+    assert_eq!(samples.verdict, Verdict::Leak, "{}", samples.reason);
+    assert!(!samples.notes.iter().any(|n| n.contains("JavaScript heap only")));
 }

@@ -282,6 +282,15 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
             }
         }
     }
+    let sees_external = series.iter().any(|s| matches!(s.role, Some(Role::External | Role::ArrayBuffers)));
+    if verdict == Verdict::Stable && !sees_external {
+        notes.push(
+            "this file shows the JavaScript heap only: memory outside it (Buffers, typed arrays, native \
+             allocations) is not in it, and a leak there would not show; process.memoryUsage()'s external or \
+             prom-client's nodejs_external_memory_bytes would"
+                .to_string(),
+        );
+    }
     if file.out_of_memory {
         notes.push("the log ends in a JavaScript heap out-of-memory crash".to_string());
     }
