@@ -457,8 +457,7 @@ fn flips(a: Verdict, b: Verdict) -> bool {
 /// moves only in bursts is flat between them. (memoryUsage
 /// thinned to 15 s loses its GC drops, but a heap without drops sampled that coarsely is `insufficient
 /// data`, not a flip.)
-const KNOWN_FLIPS: [&str; 13] = [
-    "oom-small-heap trace-gc first two thirds",
+const KNOWN_FLIPS: [&str; 12] = [
     "cache-fill-90s-big memoryUsage first two thirds",
     "cache-fill-90s-big heap stats first two thirds",
     "cache-fill-90s-big trace-gc first two thirds",

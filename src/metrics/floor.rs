@@ -28,8 +28,10 @@ use super::series::{GcEvent, GcKind, Role, Series, TimeBase, Unit};
 use super::stats::quantile;
 use serde::{Deserialize, Serialize};
 
-/// Major GCs closer than this are one burst (a heap snapshot forces full GCs back to back).
-const GC_BURST_MS: f64 = 1000.0;
+/// Major GCs that start within this of a burst's first are that burst (a heap snapshot, or V8 when it frees
+/// memory, runs full GCs back to back, milliseconds apart); a heap thrashing in major GCs for minutes gives
+/// a point every quarter of a second.
+const GC_BURST_MS: f64 = 250.0;
 /// The noise of floors from GC events: twice the resolution of `--trace-gc` sizes (MB with one decimal), so
 /// that a change of one unit is within the noise.
 const TRACE_GC_NOISE: f64 = 0.2 * 1024.0 * 1024.0;
@@ -172,18 +174,22 @@ fn is_new_space(s: &Series) -> bool {
             && s.labels.iter().any(|(k, v)| k == "space" && v == "new"))
 }
 
-/// Heap after each burst of major GCs (the burst's lowest), at the burst's end.
+/// Heap after each burst of major GCs (the burst's lowest), at the burst's end. A burst is the major GCs
+/// that start within [`GC_BURST_MS`] of its first: a heap that thrashes in major GCs for minutes before
+/// dying of out-of-memory gives many points, not one for all of them.
 fn major_gc_floor(events: &[GcEvent], time_base: TimeBase) -> Vec<(f64, f64)> {
     let mut floor: Vec<(f64, f64)> = Vec::new();
-    let mut last_end = f64::NEG_INFINITY;
+    let mut burst_start = f64::NEG_INFINITY;
     for e in events.iter().filter(|e| e.kind == GcKind::Major && e.time_base == time_base) {
         let Some(after) = e.heap_after_bytes else { continue };
         let end = e.t_ms + e.pause_ms;
         match floor.last_mut() {
-            Some(last) if e.t_ms - last_end < GC_BURST_MS => *last = (end, last.1.min(after)),
-            _ => floor.push((end, after)),
+            Some(last) if e.t_ms - burst_start < GC_BURST_MS => *last = (end, last.1.min(after)),
+            _ => {
+                floor.push((end, after));
+                burst_start = e.t_ms;
+            }
         }
-        last_end = end;
     }
     floor
 }
@@ -322,7 +328,7 @@ mod tests {
         let events = [
             gc(1_000.0, GcKind::Minor, 15.0),
             gc(5_000.0, GcKind::Major, 11.0),
-            gc(5_500.0, GcKind::Major, 10.5),
+            gc(5_100.0, GcKind::Major, 10.5),
             gc(60_000.0, GcKind::Major, 12.0),
         ];
         let floor = floor(&heap, None, &events);
@@ -331,6 +337,19 @@ mod tests {
         assert_eq!(floor.post_gc.len(), 4, "the heap after every GC, scavenges included");
         let values: Vec<f64> = floor.points.iter().map(|p| p.1 / MB).collect();
         assert_eq!(values, [10.5, 12.0]);
+    }
+
+    #[test]
+    fn a_heap_thrashing_in_major_gcs_keeps_its_floor_points() {
+        // A major GC every 200 ms for 10 s, each leaving 0.1 MB more: a point for every two (each burst is
+        // the GCs within 250 ms of its first), climbing, not one point for the lot.
+        let heap = series("heap_used_after_gc", &[], Some(Role::HeapUsed), &[10.0, 15.0]);
+        let events: Vec<GcEvent> =
+            (0..50).map(|i| gc(f64::from(i) * 200.0, GcKind::Major, 10.0 + 0.1 * f64::from(i))).collect();
+        let floor = floor(&heap, None, &events);
+        assert_eq!(floor.source, FloorSource::MajorGcs);
+        assert_eq!(floor.points.len(), 25);
+        assert!(floor.points.windows(2).all(|w| w[1].1 > w[0].1));
     }
 
     #[test]

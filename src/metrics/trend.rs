@@ -226,7 +226,7 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
                 (s.role == Some(Role::HeapUsed)).then(|| floor::old_generation(&file.series, s)).flatten();
             let mut trend = analyze_with(s, old_generation.as_ref(), &file.gc_events, heap_limit, options);
             if file.out_of_memory {
-                filled_to_the_limit(&mut trend, options);
+                judge_out_of_memory(&mut trend, options);
             }
             trend
         })
@@ -308,13 +308,26 @@ pub fn analyze(file: &MetricsFile, options: &TrendOptions) -> TrendReport {
     }
 }
 
-/// A heap whose floor climbed for over a minute and then held until the process died of heap
-/// out-of-memory did not reach a plateau: it held at the heap's limit. That is a leak (a working set too
-/// big for the heap fills it within the first minute, while the process starts: that stays as it was).
-/// The climb ends at the first floor point nine tenths of the way from the first to the last.
-fn filled_to_the_limit(trend: &mut SeriesTrend, options: &TrendOptions) {
+/// The heap of a process that died of heap out-of-memory. A floor that climbed for over a minute and then
+/// held until the crash did not reach a plateau: it held at the heap's limit, so it is a leak. A process
+/// that died within its first minute had a working set too big for its heap, which its floor climbs with
+/// while the major GCs thrash: growth, not a leak. The climb ends at the first floor point nine tenths of
+/// the way from the first to the last.
+fn judge_out_of_memory(trend: &mut SeriesTrend, options: &TrendOptions) {
     let cycles = trend.floor_source.is_some_and(FloorSource::is_cycles);
-    if trend.role != Some(Role::HeapUsed) || trend.verdict != Verdict::Stable || !cycles {
+    if trend.role != Some(Role::HeapUsed) || !cycles {
+        return;
+    }
+    if trend.verdict == Verdict::Leak && trend.span_s * 1000.0 < MIN_LEAK_SPAN_MS {
+        trend.verdict = Verdict::Growing;
+        trend.reason.push_str(&format!(
+            ", but the process died of heap out-of-memory within {}: a working set too big for the heap, not \
+             yet a leak",
+            format_span(trend.span_s * 1000.0)
+        ));
+        return;
+    }
+    if trend.verdict != Verdict::Stable {
         return;
     }
     let (Some(start), Some(last)) = (trend.floor.first(), trend.floor.last()) else { return };
