@@ -45,7 +45,7 @@ fn memory_chart_of_a_corpus_run() {
     let report = analyze(&file, &TrendOptions::default());
     let svg = memory_chart_svg(&file, &report, &[(1_795_668_328_000.0, "alert".to_string())]);
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("Memory: growing (heapUsed), low confidence"), "{}", &svg[..600]);
+    assert!(svg.contains("Memory: growing (heapUsed), high confidence"), "{}", &svg[..600]);
     // The verdict's sentence of evidence, as the report words it (wrapped, so its first words).
     let heap = report.series.iter().find(|s| s.name == "heapUsed").unwrap();
     let first_words: String = heap.reason.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
@@ -58,7 +58,7 @@ fn memory_chart_of_a_corpus_run() {
     }
     assert!(polylines(&svg).iter().filter(|(s, _)| s == "#D62728").count() > 10, "the dashed floor trend");
     for label in
-        ["RSS", "heap used", "post-GC floor", "floor: heap after 3 major GCs (GC log)", "snapshot 1", "alert"]
+        ["RSS", "heap used", "post-GC floor", "floor: heap after 5 major GCs (GC log)", "snapshot 1", "alert"]
     {
         assert!(svg.contains(label), "{label}");
     }
