@@ -173,11 +173,11 @@ pub fn read(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    /// Points every 10 s on `floor(t)` plus a repeating pattern of noise in [0, 4).
-    fn noisy(n: usize, floor: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+    /// Points every 10 s on `floor(t)` plus a repeating pattern of noise in [0, 4) (also `shape`'s tests).
+    pub fn noisy(n: usize, floor: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
         let noise = [0.3, 3.1, 1.7, 0.1, 2.4, 3.8, 0.9, 2.0, 0.5, 3.3];
         (0..n).map(|i| (i as f64 * 10.0, floor(i as f64 * 10.0) + noise[i % noise.len()])).collect()
     }

@@ -43,6 +43,30 @@ pub enum Shape {
     Unclear,
 }
 
+/// The points as columns with their straight line: `None` under [`MIN_POINTS`] or when they share one time.
+struct Fit {
+    t: Vec<f64>,
+    v: Vec<f64>,
+    slope: f64,
+    rss: f64,
+    standard_error: f64,
+}
+
+fn fit(points: &[(f64, f64)]) -> Option<Fit> {
+    let n = points.len();
+    if n < MIN_POINTS {
+        return None;
+    }
+    let t: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let v: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let (slope, rss, sxx) = line(&t, &v);
+    if sxx <= 0.0 {
+        return None;
+    }
+    let standard_error = (rss / (n - 2) as f64).sqrt() / sxx.sqrt();
+    Some(Fit { t, v, slope, rss, standard_error })
+}
+
 /// Least squares of `v` on `x`: slope, residual sum of squares, and `x`'s sum of squared deviations.
 fn line(x: &[f64], v: &[f64]) -> (f64, f64, f64) {
     let n = x.len() as f64;
@@ -68,16 +92,10 @@ fn bic(rss: f64, n: usize, parameters: usize) -> f64 {
 
 /// The shape of a floor's points (time, value), from [`MIN_POINTS`] on.
 pub fn shape(points: &[(f64, f64)]) -> Shape {
+    let Some(Fit { t, v, slope, rss: linear_rss, standard_error }) = fit(points) else {
+        return Shape::Unclear;
+    };
     let n = points.len();
-    if n < MIN_POINTS {
-        return Shape::Unclear;
-    }
-    let t: Vec<f64> = points.iter().map(|p| p.0).collect();
-    let v: Vec<f64> = points.iter().map(|p| p.1).collect();
-    let (slope, linear_rss, sxx) = line(&t, &v);
-    if sxx <= 0.0 {
-        return Shape::Unclear;
-    }
     // A step: two levels, split anywhere with two points a side (levels and split: three parameters).
     let step_rss = (2..=n - 2).map(|k| spread(&v[..k]) + spread(&v[k..])).fold(f64::INFINITY, f64::min);
     // A plateau: a climb until some point's time, flat after it (start, rate and the time it stops).
@@ -96,7 +114,6 @@ pub fn shape(points: &[(f64, f64)]) -> Shape {
     if slope <= 0.0 || [flat, step, plateau].iter().any(|&other| other - linear < MIN_EVIDENCE) {
         return Shape::Unclear;
     }
-    let standard_error = (linear_rss / (n - 2) as f64).sqrt() / sxx.sqrt();
     let t_stat = if standard_error > 0.0 { slope / standard_error } else { f64::INFINITY };
     if t_stat >= MIN_SLOPE_T {
         Shape::Climb(SteadyClimb { slope, t: t_stat })
@@ -109,18 +126,8 @@ pub fn shape(points: &[(f64, f64)]) -> Shape {
 /// through them: its slope plus two standard errors (about 97% one-sided), times the span; `None` for
 /// fewer points.
 pub fn most_growth(points: &[(f64, f64)]) -> Option<f64> {
-    let n = points.len();
-    if n < MIN_POINTS {
-        return None;
-    }
-    let t: Vec<f64> = points.iter().map(|p| p.0).collect();
-    let v: Vec<f64> = points.iter().map(|p| p.1).collect();
-    let (slope, rss, sxx) = line(&t, &v);
-    if sxx <= 0.0 {
-        return None;
-    }
-    let standard_error = (rss / (n - 2) as f64).sqrt() / sxx.sqrt();
-    Some(((slope + 2.0 * standard_error) * (t[n - 1] - t[0])).max(0.0))
+    let Fit { t, slope, standard_error, .. } = fit(points)?;
+    Some(((slope + 2.0 * standard_error) * (t[t.len() - 1] - t[0])).max(0.0))
 }
 
 /// The floor's steady climb, when a straight line is its best shape and climbs beyond chance.
@@ -134,12 +141,7 @@ pub fn steady_climb(points: &[(f64, f64)]) -> Option<SteadyClimb> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Points every 10 s on `floor(t)` plus a repeating pattern of noise in [0, 4).
-    fn noisy(n: usize, floor: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
-        let noise = [0.3, 3.1, 1.7, 0.1, 2.4, 3.8, 0.9, 2.0, 0.5, 3.3];
-        (0..n).map(|i| (i as f64 * 10.0, floor(i as f64 * 10.0) + noise[i % noise.len()])).collect()
-    }
+    use crate::metrics::noisy::tests::noisy;
 
     #[test]
     fn a_steady_climb_beats_a_step_a_plateau_and_a_flat_floor() {

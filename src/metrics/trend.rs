@@ -83,6 +83,13 @@ pub struct TrendOptions {
     pub min_samples: usize,
 }
 
+impl TrendOptions {
+    /// The most growth a `stable` floor at `level` may hide: under material growth.
+    fn most_flat_growth(&self, level: f64) -> f64 {
+        (self.min_growth_fraction * level.abs()).max(self.min_growth_bytes)
+    }
+}
+
 impl Default for TrendOptions {
     fn default() -> Self {
         TrendOptions {
@@ -635,7 +642,7 @@ fn cycle_verdict(
     };
     if source == FloorSource::GcCycles {
         // Drops in sampled heap: the young generation's fill at each low is anywhere up to the noise.
-        let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
+        let flat = |level: f64| options.most_flat_growth(level);
         if let Some(reading) = noisy::read(points, noise, options.alpha, smallest_material, flat) {
             // Lows that rose, but not from each third to the next beyond their noise, or in what looked
             // like one shift, or not beyond it at all: all the points together may still climb steadily.
@@ -901,7 +908,7 @@ fn sawing_verdict(series: &Series, options: &TrendOptions) -> Option<(Verdict, S
     let hours = (points[points.len() - 1].0 - points[0].0) / MS_PER_HOUR;
     let material = (options.min_growth_fraction.min(options.min_growth_fraction_per_hour * hours) * base)
         .max(options.min_growth_bytes);
-    let flat = |level: f64| (options.min_growth_fraction * level.abs()).max(options.min_growth_bytes);
+    let flat = |level: f64| options.most_flat_growth(level);
     let reading = noisy::read(points, width, options.alpha, material, flat)?;
     let what =
         "the lowest sample of each third of the run: a sawtooth sampled too coarsely for windows' lows";
